@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * The ringflow kernel's additions to <linux/io_uring.h>, for userspace.
+ *
+ * This mirrors what kernel-patches/ adds to include/uapi/linux/io_uring.h, so that
+ * programs build against distribution headers (and liburing) that predate it.
+ * Keep the two in sync: tests/kernel checks the values against the running kernel.
+ */
+#ifndef RINGFLOW_UAPI_H
+#define RINGFLOW_UAPI_H
+
+#include <linux/types.h>
+
+/* io_uring_setup(2) reports this in io_uring_params.features. */
+#ifndef IORING_FEAT_BPF
+#define IORING_FEAT_BPF			(1U << 16)
+#endif
+
+/*
+ * IORING_OP_BPF: a request whose behaviour is a BPF struct_ops program
+ * (struct io_uring_bpf_ops) bound into a slot of this ring.
+ *
+ * SQE fields:
+ *   opcode        IORING_OP_BPF
+ *   bpf_op_flags  (the rw_flags word) bits 31..24: op slot, bits 23..0: passed to
+ *                 the program as ctx->op_flags
+ *   addr, len     array of len struct io_uring_bpf_buf (len <= IORING_BPF_MAX_BUFS),
+ *                 the buffers the program may access; addr = 0 when len = 0
+ *   off, addr3    two 64-bit arguments, ctx->args[0] and ctx->args[1]
+ *   ioprio, buf_index, file_index, __pad2 must be 0; fd is ignored
+ *
+ * Callback contract (struct io_uring_bpf_ops):
+ *   prep     runs once, at submission, after the kernel has validated the SQE and
+ *            the buffers. Returns 0 or -errno; -errno completes the request with
+ *            that error (fail runs, cleanup does not).
+ *   issue    runs once, inline or from io-wq (IOSQE_ASYNC), when the request is
+ *            due. The request completes when issue returns: with the result set by
+ *            bpf_io_set_result() (0 if never called) when it returns 0, with its
+ *            return value when that is negative, and with -EINVAL (return values
+ *            above 0 are reserved) otherwise. A negative result breaks the link
+ *            chain like any failed request.
+ *   fail     runs when the request completes with a negative result, for any
+ *            reason: prep or issue error, or cancellation (-ECANCELED) because an
+ *            earlier request of its link chain failed.
+ *   cleanup  runs exactly once after a successful prep, when the request is done,
+ *            whatever its outcome (after fail, when fail runs).
+ * Every request completes exactly once. Programs may not sleep.
+ *
+ * Errors of IORING_OP_BPF requests, in the CQE:
+ *   -EOPNOTSUPP  kernel built without CONFIG_IO_URING_BPF
+ *   -EINVAL      reserved SQE field set, bad buffer descriptor (type, reserved
+ *                bits), len > 0 with addr = 0
+ *   -ERANGE      op slot >= IORING_BPF_MAX_OPS
+ *   -ENOENT      no op bound in that slot
+ *   -ENOLINK     the op bound in that slot was detached (its struct_ops link
+ *                was destroyed or detached); unbind it and bind a live one
+ *   -E2BIG       more than IORING_BPF_MAX_BUFS descriptors, or a user buffer
+ *                longer than IORING_BPF_MAX_BUF_LEN
+ *   -EOVERFLOW   buffer addr + len wraps around
+ *   -EFAULT      unreadable descriptor array; NULL, kernel or unmapped (or
+ *                read-only) user buffer; fixed buffer index out of range or
+ *                range outside the registered buffer
+ *   whatever prep or issue returned
+ */
+#ifndef IORING_OP_BPF
+#define IORING_OP_BPF			58
+#endif
+
+#define IORING_BPF_MAX_OPS		64
+#define IORING_BPF_MAX_BUFS		4
+#define IORING_BPF_MAX_BUF_LEN		(1U << 24)
+#define IORING_BPF_OP_SHIFT		24
+#define IORING_BPF_OP_FLAGS_MASK	((1U << IORING_BPF_OP_SHIFT) - 1)
+
+/* Build the SQE's bpf_op_flags word from an op slot and program flags. */
+#define IORING_BPF_OP_FLAGS(slot, flags) \
+	(((__u32)(slot) << IORING_BPF_OP_SHIFT) | ((flags) & IORING_BPF_OP_FLAGS_MASK))
+
+/* Buffer descriptor types. */
+enum {
+	IORING_BPF_BUF_USER	= 1,	/* addr/len: user memory (writable mapping) */
+	IORING_BPF_BUF_FIXED	= 2,	/* addr/len inside registered buffer buf_index */
+};
+
+/* One buffer a BPF request may access; an array of these is in sqe->addr. */
+struct io_uring_bpf_buf {
+	__u8	type;		/* IORING_BPF_BUF_* */
+	__u8	resv;		/* must be 0 */
+	__u16	buf_index;	/* registered buffer, for IORING_BPF_BUF_FIXED */
+	__u32	len;
+	__u64	addr;
+};
+
+/*
+ * io_uring_register(2) opcodes. Both take a struct io_uring_bpf_bind and
+ * nr_args = 1, and need CAP_BPF.
+ *   IORING_REGISTER_BPF_OP    bind the op of a struct_ops link (bind.link_fd) into
+ *                             bind.slot: -EBUSY when the slot is taken, -ERANGE
+ *                             for a bad slot, -EBADF/-EINVAL when link_fd is not
+ *                             an attached io_uring_bpf_ops link, -EPERM without
+ *                             CAP_BPF. One op can be bound into many rings.
+ *   IORING_UNREGISTER_BPF_OP  unbind bind.slot (link_fd ignored): -ENOENT when
+ *                             empty. Requests already submitted keep the op alive
+ *                             and finish normally; new ones get -ENOENT.
+ * All slots are unbound when the ring is closed.
+ */
+#ifndef IORING_REGISTER_BPF_OP
+#define IORING_REGISTER_BPF_OP		31
+#define IORING_UNREGISTER_BPF_OP	32
+#endif
+
+struct io_uring_bpf_bind {
+	__u32	slot;
+	__s32	link_fd;
+	__u32	flags;		/* must be 0 */
+	__u32	resv;		/* must be 0 */
+};
+
+/*
+ * What the program sees of its request (the ctx argument of every callback).
+ * Only pdu is writable; it is zeroed before prep and kept until cleanup.
+ */
+struct io_uring_bpf_ctx {
+	__u64	user_data;
+	__u64	args[2];	/* sqe->off, sqe->addr3 */
+	__u32	op_flags;	/* low 24 bits of sqe->bpf_op_flags */
+	__u32	nr_bufs;
+	__u32	buf_len[IORING_BPF_MAX_BUFS];
+	__u8	pdu[48];
+};
+
+#endif /* RINGFLOW_UAPI_H */

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/* tools/vm-run: exit codes, output streams, the shared directory, kernel reports. */
+#include <criterion/criterion.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The runner's own exit codes (tools/vm-run). */
+enum { EXIT_SETUP = 250, EXIT_TIMEOUT = 251, EXIT_PANIC = 252, EXIT_SPLAT = 253 };
+
+struct run {
+	int status;
+	char out[8192];
+	char err[65536];
+};
+
+static void slurp(int fd, char *buf, size_t size)
+{
+	ssize_t n = pread(fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+}
+
+static int tmpfd(void)
+{
+	char path[] = "/tmp/vm-run-test.XXXXXX";
+	int fd = mkstemp(path);
+
+	cr_assert(fd >= 0);
+	unlink(path);
+	return fd;
+}
+
+/*
+ * Run "tools/vm-run --kernel KERNEL_DIR ARGS..." in directory cwd and capture its
+ * exit code, stdout and stderr. ARGS ends with "--", the command, and NULL.
+ */
+static void vm_run_in(struct run *r, const char *cwd, const char *const args[])
+{
+	const char *argv[32] = { VM_RUN, "--kernel", KERNEL_DIR };
+	int out = tmpfd(), err = tmpfd(), status, n = 3;
+	pid_t pid;
+
+	while (*args)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(out, 1);
+		dup2(err, 2);
+		if (cwd && chdir(cwd))
+			_exit(126);
+		execv(VM_RUN, (char *const *)argv);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status), "vm-run did not exit normally");
+	r->status = WEXITSTATUS(status);
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+}
+
+/* vm-run -- sh -c SCRIPT */
+static void vm_sh(struct run *r, const char *script)
+{
+	const char *args[] = { "--timeout", "180", "--", "sh", "-c", script, NULL };
+
+	vm_run_in(r, NULL, args);
+}
+
+Test(vm_run, passes_the_exit_code_through)
+{
+	struct run r;
+
+	vm_sh(&r, "exit 7");
+	cr_assert_eq(r.status, 7, "stderr: %s", r.err);
+	vm_sh(&r, "true");
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+}
+
+Test(vm_run, streams_stdout_and_stderr_separately)
+{
+	struct run r;
+
+	vm_sh(&r, "echo to-stdout; echo to-stderr >&2; printf 'a\\nb\\n'");
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "to-stdout\na\nb\n");
+	cr_assert(strstr(r.err, "to-stderr\n"), "stderr: %s", r.err);
+	cr_assert_null(strstr(r.out, "to-stderr"));
+}
+
+Test(vm_run, boots_the_ringflow_kernel_with_btf)
+{
+	regex_t re;
+	struct run r;
+
+	vm_sh(&r, "uname -r; test -r /sys/kernel/btf/vmlinux && echo btf");
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_eq(regcomp(&re, "^6\\.12\\.[0-9]+-ringflow\nbtf\n$", REG_EXTENDED), 0);
+	cr_assert_eq(regexec(&re, r.out, 0, NULL, 0), 0, "stdout: %s", r.out);
+	regfree(&re);
+}
+
+Test(vm_run, keeps_the_working_directory_and_shares_a_writable_directory)
+{
+	char dir[] = "/tmp/vm-run-share.XXXXXX", path[256], got[64] = "";
+	struct run r;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	{
+		const char *args[] = { "--share", dir, "--", "sh", "-c",
+				       "pwd > \"$RINGFLOW_SHARE/where\"", NULL };
+
+		vm_run_in(&r, "/usr/share", args);
+	}
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	snprintf(path, sizeof(path), "%s/where", dir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "the guest's file did not reach the host");
+	cr_assert_not_null(fgets(got, sizeof(got), f));
+	fclose(f);
+	cr_assert_str_eq(got, "/usr/share\n");
+}
+
+Test(vm_run, fails_with_its_own_code_on_timeout)
+{
+	const char *args[] = { "--timeout", "40", "--", "sleep", "1000", NULL };
+	struct run r;
+
+	vm_run_in(&r, NULL, args);
+	cr_assert_eq(r.status, EXIT_TIMEOUT, "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "timed out"), "stderr: %s", r.err);
+}
+
+Test(vm_run, fails_on_a_kernel_warning_and_prints_it)
+{
+	struct run r;
+
+	vm_sh(&r, "echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; exit 0");
+	cr_assert_eq(r.status, EXIT_SPLAT, "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "WARNING:"), "the report is not printed: %s", r.err);
+	cr_assert(strstr(r.err, "lkdtm"), "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "the command exited 0"), "stderr: %s", r.err);
+}
+
+Test(vm_run, fails_on_a_kernel_panic)
+{
+	struct run r;
+
+	vm_sh(&r, "echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT; exit 0");
+	cr_assert_eq(r.status, EXIT_PANIC, "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "Kernel panic"), "stderr: %s", r.err);
+}
+
+Test(vm_run, refuses_bad_usage_and_a_missing_kernel)
+{
+	const char *bad_option[] = { "--no-such-option", "--", "true", NULL };
+	const char *no_command[] = { "--", NULL };
+	struct run r;
+
+	vm_run_in(&r, NULL, bad_option);
+	cr_assert_eq(r.status, EXIT_SETUP);
+	vm_run_in(&r, NULL, no_command);
+	cr_assert_eq(r.status, EXIT_SETUP);
+	{
+		const char *args[] = { "--kernel", "/nonexistent/bzImage", "--", "true", NULL };
+
+		vm_run_in(&r, NULL, args); /* the later --kernel wins */
+		cr_assert_eq(r.status, EXIT_SETUP);
+		cr_assert(strstr(r.err, "no kernel image"), "stderr: %s", r.err);
+	}
+}
