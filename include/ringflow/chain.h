@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Chains: linked SQE pipelines mixing ordinary io_uring ops and BPF ops.
+ *
+ *   struct rf_chain *c = rf_chain_new(ring, obj);
+ *   rf_chain_read(c, fd, buf, len, 0);
+ *   struct rf_stage *s = rf_chain_bpf(c, CRC_SLOT, 0);
+ *   rf_stage_buf(s, buf, len);
+ *   rf_chain_write(c, out, buf, len, 0);
+ *   rf_chain_queue(c);           // SQEs are in the ring, linked, stamped
+ *   rf_ring_drain(ring, cb, arg); // one io_uring_enter, cb once per chain
+ *
+ * Building never fails half-way: the first error sticks to the chain, the next
+ * calls do nothing, and rf_chain_queue() returns it (and frees the chain).
+ */
+#ifndef RINGFLOW_CHAIN_H
+#define RINGFLOW_CHAIN_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include <ringflow/layout.h>
+
+#define RF_CHAIN_MAX_STAGES	8
+
+struct rf_ring;
+struct rf_object;
+struct rf_chain;
+struct rf_stage;
+
+enum rf_stage_kind {
+	RF_STAGE_READ,
+	RF_STAGE_WRITE,
+	RF_STAGE_READ_FIXED,
+	RF_STAGE_WRITE_FIXED,
+	RF_STAGE_NOP,
+	RF_STAGE_BPF,
+};
+
+/*
+ * A new chain on @ring. With @obj, the chain gets a zeroed record of obj's
+ * rf_chains map (rf_chain_record()) and its BPF stages can carry payloads. NULL
+ * when the ring has max_chains chains in flight or obj has no free record.
+ */
+struct rf_chain *rf_chain_new(struct rf_ring *ring, struct rf_object *obj);
+
+/* The chain's record (user part, after struct rf_chain_hdr); NULL without obj. */
+void *rf_chain_record(struct rf_chain *chain);
+/* Reference to the record as BPF ops receive it in ctx->args[0]. */
+__u64 rf_chain_record_ref(const struct rf_chain *chain);
+/* Attach a pointer the result hands back. */
+void rf_chain_set_user(struct rf_chain *chain, void *user);
+
+/* Stages, in chain order. Each returns NULL once the chain has an error. */
+struct rf_stage *rf_chain_read(struct rf_chain *c, int fd, void *buf, unsigned int len, __u64 off);
+struct rf_stage *rf_chain_write(struct rf_chain *c, int fd, const void *buf, unsigned int len, __u64 off);
+struct rf_stage *rf_chain_read_fixed(struct rf_chain *c, int fd, void *buf, unsigned int len,
+				     __u64 off, unsigned int buf_index);
+struct rf_stage *rf_chain_write_fixed(struct rf_chain *c, int fd, const void *buf,
+				      unsigned int len, __u64 off, unsigned int buf_index);
+struct rf_stage *rf_chain_nop(struct rf_chain *c);
+/* A BPF op: the op bound in @slot of the ring, with 24 bits of @op_flags. */
+struct rf_stage *rf_chain_bpf(struct rf_chain *c, unsigned int slot, __u32 op_flags);
+
+/* Buffers of a BPF stage (up to IORING_BPF_MAX_BUFS, index = call order). */
+int rf_stage_buf(struct rf_stage *s, void *addr, unsigned int len);
+int rf_stage_buf_fixed(struct rf_stage *s, unsigned int index, void *addr, unsigned int len);
+/*
+ * A payload slot for a BPF stage: returns its zeroed argument memory (write the
+ * op's arguments there; no system call involved). Freed when the stage completes.
+ */
+void *rf_stage_payload(struct rf_stage *s);
+/* Override ctx->args[] of a BPF stage (raw use, tests). */
+void rf_stage_set_args(struct rf_stage *s, __u64 arg0, __u64 arg1);
+
+/*
+ * Writes the chain's SQEs into the ring, linked (IOSQE_IO_LINK on all but the
+ * last) and stamped; rf_ring_submit()/rf_ring_reap() pass them to the kernel.
+ * Submits first when the SQ ring lacks room. On error the chain is freed.
+ */
+int rf_chain_queue(struct rf_chain *c);
+/* Frees a chain that was not queued. */
+void rf_chain_discard(struct rf_chain *c);
+
+/* What a completed chain reports, exactly once. */
+struct rf_chain_result {
+	const struct rf_chain	*chain;
+	void			*user;
+	int			status;		/* 0, or -errno of the failed stage */
+	int			failed_stage;	/* -1 when status is 0 */
+	unsigned int		cancelled;	/* stages cancelled after the failure */
+	unsigned int		nr_stages;
+	const __s32		*res;		/* CQE result of every stage */
+	void			*record;	/* the final record, NULL without obj */
+	const struct rf_chain_hdr *hdr;		/* what a BPF op raised (rf_fail) */
+};
+
+enum rf_stage_kind rf_chain_stage_kind(const struct rf_chain *c, unsigned int stage);
+/* "read", "write", ..., or the name of the BPF op bound in the stage's slot. */
+const char *rf_chain_stage_name(const struct rf_chain *c, unsigned int stage);
+
+/*
+ * One line describing a result, e.g. "failed at stage 2 (bpf rf_verify, slot 3):
+ * Bad message (EBADMSG): crc mismatch [detail 0x1234]; 1 later stage cancelled".
+ * Returns what snprintf returns.
+ */
+int rf_chain_describe(const struct rf_chain_result *res, char *buf, size_t size);
+
+#endif /* RINGFLOW_CHAIN_H */

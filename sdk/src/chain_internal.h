@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Rings, chains and stages as the SDK keeps them (ring.c, chain.c, reap.c). */
+#ifndef RF_CHAIN_INTERNAL_H
+#define RF_CHAIN_INTERNAL_H
+
+#include <stdbool.h>
+#include <liburing.h>
+#include <ringflow/chain.h>
+#include <ringflow/uapi.h>
+
+#define RF_OP_NAME_LEN 16
+
+struct rf_stage {
+	struct rf_chain		*chain;
+	enum rf_stage_kind	kind;
+	int			fd;
+	void			*buf;
+	unsigned int		len;
+	__u64			off;
+	unsigned int		buf_index;
+	unsigned int		slot;
+	__u32			op_flags;
+	unsigned int		nr_bufs;
+	/* the kernel reads these at submission: they live as long as the chain */
+	struct io_uring_bpf_buf	bufs[IORING_BPF_MAX_BUFS];
+	__u64			payload;	/* payload reference, 0 if none */
+	__u64			args[2];
+	bool			args_set;
+	bool			done;
+};
+
+enum rf_chain_state { RF_CHAIN_FREE, RF_CHAIN_BUILDING, RF_CHAIN_QUEUED };
+
+struct rf_chain {
+	struct rf_ring		*ring;
+	struct rf_object	*obj;
+	unsigned int		index;		/* in ring->chains, stamped in user_data */
+	enum rf_chain_state	state;
+	__u64			record;		/* record reference, 0 if none */
+	int			err;		/* first build error, sticky */
+	void			*user;
+	unsigned int		nr_stages;
+	unsigned int		nr_done;
+	struct rf_stage		stages[RF_CHAIN_MAX_STAGES];
+	__s32			res[RF_CHAIN_MAX_STAGES];
+};
+
+struct rf_ring {
+	struct io_uring		uring;
+	unsigned int		max_chains;
+	struct rf_chain		*chains;
+	unsigned int		*free;		/* stack of free chain indices */
+	unsigned int		nr_free;
+	unsigned int		nr_queued;	/* chains whose SQEs are in the ring */
+	unsigned long		stray_cqes;	/* CQEs naming no live stage */
+	char			op_names[IORING_BPF_MAX_OPS][RF_OP_NAME_LEN];
+};
+
+/* Returns a completed chain to its ring (and its record to its object). */
+void rf_chain_release(struct rf_chain *c);
+/* Frees the payload of a stage, if it has one. */
+void rf_stage_release(struct rf_stage *s);
+/* Fills status, failed_stage and cancelled of a result from the CQE results. */
+void rf_chain_outcome(const struct rf_chain *c, struct rf_chain_result *r);
+
+#endif

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Completions: every CQE names its chain and stage (user_data); a chain reports
+ * once all of its stages have completed, which the kernel guarantees even when a
+ * stage fails (the rest complete with -ECANCELED).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <ringflow/ring.h>
+#include "chain_internal.h"
+#include "error_internal.h"
+#include "object_internal.h"
+
+static void report(struct rf_chain *c, rf_chain_cb cb, void *arg)
+{
+	struct rf_chain_result r;
+	char *entry = NULL;
+
+	memset(&r, 0, sizeof(r));
+	r.chain = c;
+	r.user = c->user;
+	r.nr_stages = c->nr_stages;
+	r.res = c->res;
+	if (c->record)
+		entry = rf_mapped_entry(&c->obj->records, c->record);
+	if (entry) {
+		r.hdr = (const struct rf_chain_hdr *)entry;
+		r.record = entry + c->obj->records.hdr_size;
+	}
+	rf_chain_outcome(c, &r);
+	if (cb)
+		cb(&r, arg);
+	rf_chain_release(c);
+}
+
+/* Returns 1 when the CQE completed its chain. */
+static int handle_cqe(struct rf_ring *ring, const struct io_uring_cqe *cqe, rf_chain_cb cb,
+		      void *arg)
+{
+	__u64 index = RF_UDATA_CHAIN(cqe->user_data);
+	unsigned int stage = RF_UDATA_STAGE(cqe->user_data);
+	struct rf_chain *c;
+	struct rf_stage *s;
+
+	if (index >= ring->max_chains)
+		goto stray;
+	c = &ring->chains[index];
+	if (c->state != RF_CHAIN_QUEUED || stage >= c->nr_stages || c->stages[stage].done)
+		goto stray;
+	s = &c->stages[stage];
+	s->done = true;
+	c->res[stage] = cqe->res;
+	/* the request is over: its payload slot can serve another one */
+	rf_stage_release(s);
+	if (++c->nr_done < c->nr_stages)
+		return 0;
+	report(c, cb, arg);
+	return 1;
+stray:
+	ring->stray_cqes++;
+	return 0;
+}
+
+int rf_ring_submit(struct rf_ring *ring)
+{
+	int ret = io_uring_submit(&ring->uring);
+
+	return ret < 0 ? rf_fail(ret, "io_uring_submit failed: %s", strerror(-ret)) : ret;
+}
+
+int rf_ring_reap(struct rf_ring *ring, unsigned int min_chains, rf_chain_cb cb, void *arg)
+{
+	unsigned long stray = ring->stray_cqes;
+	struct io_uring_cqe *cqe;
+	unsigned int head, n;
+	int done = 0, ret;
+
+	ret = rf_ring_submit(ring);
+	if (ret < 0)
+		return ret;
+	for (;;) {
+		n = 0;
+		io_uring_for_each_cqe(&ring->uring, head, cqe) {
+			n++;
+			done += handle_cqe(ring, cqe, cb, arg);
+		}
+		io_uring_cq_advance(&ring->uring, n);
+		if ((unsigned int)done >= min_chains || !ring->nr_queued)
+			break;
+		/* callbacks may have queued chains: submit them while waiting */
+		ret = io_uring_submit_and_wait(&ring->uring, 1);
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -ETIME)
+			return rf_fail(ret, "waiting for completions failed: %s", strerror(-ret));
+	}
+	if (ring->stray_cqes != stray)
+		return rf_fail(-EPROTO, "%lu completions named no stage in flight (a stage "
+			       "completed twice?)", ring->stray_cqes - stray);
+	return done;
+}
+
+int rf_ring_drain(struct rf_ring *ring, rf_chain_cb cb, void *arg)
+{
+	int done = 0, ret;
+
+	while (ring->nr_queued) {
+		ret = rf_ring_reap(ring, ring->nr_queued, cb, arg);
+		if (ret < 0)
+			return ret;
+		done += ret;
+	}
+	return done;
+}
