@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The built-in ops (bpf/builtin.bpf.c): their chain record and payload layouts.
+ * The built-in ops (bpf/rf_builtin.bpf.c): their chain record and payload layouts.
  * Shared by userspace and BPF, like layout.h.
  *
  *   rf_copy    buf 0 -> buf 1 (min of both lengths); result: bytes copied

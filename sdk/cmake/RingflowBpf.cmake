@@ -20,6 +20,13 @@ function(ringflow_bpf_skeleton)
     message(FATAL_ERROR "ringflow_bpf_skeleton: no vmlinux.h in ${RINGFLOW_VMLINUX_H_DIR}: "
                         "build the ringflow kernel first (kernel-patches/build-kernel)")
   endif()
+  ringflow_bpf_supported(_rf_supported)
+  if(NOT _rf_supported)
+    message(FATAL_ERROR "ringflow_bpf_skeleton: ${RINGFLOW_VMLINUX_H_DIR}/vmlinux.h has no "
+                        "struct io_uring_bpf_ops: it was not generated from the ringflow "
+                        "kernel (kernel lacks IORING_OP_BPF?); regenerate it from the "
+                        "ringflow kernel's BTF")
+  endif()
 
   get_filename_component(src "${ARG_SOURCE}" ABSOLUTE)
   get_filename_component(file "${src}" NAME)
@@ -55,4 +62,25 @@ function(ringflow_bpf_skeleton)
   if(TARGET ringflow::libbpf)
     target_link_libraries(${ARG_TARGET} INTERFACE ringflow::libbpf)
   endif()
+endfunction()
+
+# ringflow_bpf_supported(<var>): sets <var> to TRUE when RINGFLOW_VMLINUX_H_DIR's
+# vmlinux.h describes the IORING_OP_BPF types (struct io_uring_bpf_ops), i.e. when
+# ringflow_bpf_skeleton() can build ops. Checked once per vmlinux.h.
+function(ringflow_bpf_supported var)
+  set(header "${RINGFLOW_VMLINUX_H_DIR}/vmlinux.h")
+  string(MD5 key "${header}")
+  get_property(known GLOBAL PROPERTY RINGFLOW_BPF_SUPPORTED_${key} SET)
+  if(NOT known)
+    set(found FALSE)
+    if(EXISTS "${header}")
+      file(STRINGS "${header}" hits REGEX "^struct io_uring_bpf_ops {" LIMIT_COUNT 1)
+      if(hits)
+        set(found TRUE)
+      endif()
+    endif()
+    set_property(GLOBAL PROPERTY RINGFLOW_BPF_SUPPORTED_${key} ${found})
+  endif()
+  get_property(found GLOBAL PROPERTY RINGFLOW_BPF_SUPPORTED_${key})
+  set(${var} ${found} PARENT_SCOPE)
 endfunction()

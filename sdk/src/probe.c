@@ -6,11 +6,13 @@
  * version of the kernel interface.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <liburing.h>
 
+#include <ringflow/error.h>
 #include <ringflow/probe.h>
 #include <ringflow/uapi.h>
 #include "error_internal.h"
@@ -40,7 +42,20 @@ int rf_probe_setup_error(int err)
 		       "on kernel %s; " RUN_HINT, strerror(-err), kernel_release());
 }
 
+static char rf_probe_msg[512];
+
+static int probe_btf_uncached(void);
+
 static int probe_btf(void)
+{
+	int err = probe_btf_uncached();
+
+	if (err)
+		snprintf(rf_probe_msg, sizeof(rf_probe_msg), "%s", rf_errmsg());
+	return err;
+}
+
+static int probe_btf_uncached(void)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	const struct btf_type *t;
@@ -66,6 +81,22 @@ out:
 	return err;
 }
 
+/*
+ * The BTF check, once per process: bit 16 of the features means IORING_FEAT_BPF
+ * only on the ringflow kernel (kernels from 6.15 use it for IORING_FEAT_RW_ATTR),
+ * so ring creation cannot trust it alone.
+ */
+int rf_probe_btf_once(void)
+{
+	static int result = 1;
+
+	if (result > 0)
+		result = probe_btf();
+	else if (result < 0)
+		rf_fail(result, "%s", rf_probe_msg);
+	return result;
+}
+
 int rf_probe(void)
 {
 	struct io_uring_params p;
@@ -78,5 +109,5 @@ int rf_probe(void)
 		return rf_probe_setup_error(err);
 	io_uring_queue_exit(&ring);
 	err = rf_probe_features(p.features);
-	return err ? err : probe_btf();
+	return err ? err : rf_probe_btf_once();
 }

@@ -10,4 +10,7 @@ int rf_probe_features(__u32 features);
 /* The message for a failed io_uring_setup(); returns err. */
 int rf_probe_setup_error(int err);
 
+/* The kernel BTF check of rf_probe(), done once per process. */
+int rf_probe_btf_once(void);
+
 #endif

@@ -67,6 +67,8 @@ int rf_ring_create(const struct rf_ring_opts *opts, struct rf_ring **out)
 		goto fail;
 	}
 	err = rf_probe_features(p.features);
+	if (!err)
+		err = rf_probe_btf_once();
 	if (err) {
 		io_uring_queue_exit(&ring->uring);
 		goto fail;

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The built-in ops (layouts in <ringflow/builtin.h>): building blocks for chains,
+ * and the reference for writing ops with the SDK.
+ */
+#include <ringflow.bpf.h>
+#include <ringflow/builtin.h>
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+RF_CHAIN_RECORD(struct rf_builtin_record, RF_BUILTIN_MAX_CHAINS);
+RF_PAYLOAD(struct rf_builtin_args, RF_BUILTIN_MAX_PAYLOADS);
+
+/* Requests rf_inject has seen, for its every-Nth mode (shared by all rings). */
+u64 rf_inject_seen;
+
+/* Ops that need the record or payload refuse bad references at submission. */
+int RF_CALLBACK(rf_need_record, struct io_uring_bpf_ctx *ctx)
+{
+	return rf_record(ctx) ? 0 : -ESTALE;
+}
+
+int RF_CALLBACK(rf_need_payload, struct io_uring_bpf_ctx *ctx)
+{
+	struct rf_builtin_args *args;
+
+	return rf_payload_get(ctx, &args);
+}
+
+static __always_inline void add_bytes(struct io_uring_bpf_ctx *ctx, int n)
+{
+	struct rf_builtin_record *rec = rf_record(ctx);
+
+	if (rec && n > 0)
+		__sync_fetch_and_add(&rec->bytes, n);
+}
+
+int RF_CALLBACK(rf_copy_issue, struct io_uring_bpf_ctx *ctx)
+{
+	u32 len = rf_buf_len(ctx, 0), dst = rf_buf_len(ctx, 1);
+	s64 n;
+
+	if (ctx->nr_bufs != 2)
+		return -EINVAL;
+	n = rf_buf_copy(ctx, 1, 0, 0, 0, len < dst ? len : dst);
+	if (n < 0)
+		return (int)n;
+	add_bytes(ctx, (int)n);
+	return rf_set_result(ctx, (s32)n);
+}
+RF_OPS(rf_copy, RF_ISSUE(rf_copy_issue));
+
+int RF_CALLBACK(rf_crc32c_issue, struct io_uring_bpf_ctx *ctx)
+{
+	struct rf_builtin_record *rec = rf_record(ctx);
+	u32 crc;
+	int n;
+
+	if (!rec)
+		return -ESTALE;
+	n = rf_crc32c_buf(ctx, 0, &crc);
+	if (n < 0)
+		return rf_fail(ctx, n, "crc32c: cannot read buffer 0");
+	rec->crc = crc;
+	add_bytes(ctx, n);
+	return rf_set_result(ctx, n);
+}
+RF_OPS(rf_crc32c, RF_PREP(rf_need_record), RF_ISSUE(rf_crc32c_issue));
+
+int RF_CALLBACK(rf_xor_issue, struct io_uring_bpf_ctx *ctx)
+{
+	struct rf_builtin_args *args = rf_payload(ctx);
+	int n;
+
+	if (!args)
+		return -ESTALE;
+	n = rf_xor_buf(ctx, 0, args->xor_key);
+	if (n < 0)
+		return n;
+	add_bytes(ctx, n);
+	return rf_set_result(ctx, n);
+}
+RF_OPS(rf_xor, RF_PREP(rf_need_payload), RF_ISSUE(rf_xor_issue));
+
+int RF_CALLBACK(rf_verify_issue, struct io_uring_bpf_ctx *ctx)
+{
+	struct rf_builtin_record *rec = rf_record(ctx);
+
+	if (!rec)
+		return -ESTALE;
+	if (rec->crc != rec->expect_crc)
+		return rf_fail_detail(ctx, -EBADMSG, rec->crc, "verify: crc mismatch");
+	return rf_set_result(ctx, 0);
+}
+RF_OPS(rf_verify, RF_PREP(rf_need_record), RF_ISSUE(rf_verify_issue));
+
+int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_ctx *ctx)
+{
+	struct rf_builtin_args *args = rf_payload(ctx);
+	u64 seen = __sync_fetch_and_add(&rf_inject_seen, 1) + 1;
+	int err;
+
+	if (!args)
+		return -ESTALE;
+	err = args->inject_err;
+	if (err >= 0 || err < -4095)
+		err = -EIO;
+	if (args->inject_every > 1 && seen % args->inject_every)
+		return rf_set_result(ctx, 0);
+	return rf_fail_detail(ctx, err, seen, "inject: injected error");
+}
+RF_OPS(rf_inject, RF_PREP(rf_need_payload), RF_ISSUE(rf_inject_issue));
+
+int RF_CALLBACK(rf_nop_issue, struct io_uring_bpf_ctx *ctx)
+{
+	return rf_set_result(ctx, 0);
+}
+RF_OPS(rf_nop, RF_ISSUE(rf_nop_issue));

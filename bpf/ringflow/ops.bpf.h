@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Defining ops without struct_ops boilerplate (in the spirit of scx's
+ * BPF_STRUCT_OPS / SCX_OPS_DEFINE):
+ *
+ *	int RF_CALLBACK(hello_issue, struct io_uring_bpf_ctx *ctx)
+ *	{
+ *		return rf_set_result(ctx, 42);
+ *	}
+ *	RF_OPS(hello, RF_ISSUE(hello_issue));
+ *
+ * RF_OPS() declares a link-based struct_ops (attach it with <skel>__attach(),
+ * bind skel->links.hello with rf_ring_bind()). issue is mandatory; prep, fail and
+ * cleanup are optional. The op's name is the variable name (at most 15 chars).
+ */
+#ifndef RINGFLOW_OPS_BPF_H
+#define RINGFLOW_OPS_BPF_H
+
+/*
+ * A callback: int (ctx) for prep and issue, void (ctx, int res) for fail, void
+ * (ctx) for cleanup. Like libbpf's BPF_PROG, but the raw argument array has its
+ * own name, so that the typed argument can be called ctx.
+ */
+#define rf__cast1(a)		(void *)rf__raw[0]
+#define rf__cast2(a, b)		(void *)rf__raw[0], rf__raw[1]
+#define RF_CALLBACK(name, args...)						\
+	name(unsigned long long *rf__raw);					\
+	static __always_inline typeof(name(0))					\
+	____##name(unsigned long long *rf__raw, ##args);			\
+	SEC("struct_ops/" #name)						\
+	typeof(name(0)) name(unsigned long long *rf__raw)			\
+	{									\
+		_Pragma("GCC diagnostic push")					\
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")		\
+		return ____##name(rf__raw, ___bpf_apply(rf__cast, ___bpf_narg(args))(args)); \
+		_Pragma("GCC diagnostic pop")					\
+	}									\
+	static __always_inline typeof(name(0))					\
+	____##name(unsigned long long *rf__raw, ##args)
+
+#define RF_PREP(fn)	.prep = (void *)(fn)
+#define RF_ISSUE(fn)	.issue = (void *)(fn)
+#define RF_FAIL(fn)	.fail = (void *)(fn)
+#define RF_CLEANUP(fn)	.cleanup = (void *)(fn)
+
+#define RF_OPS(__name, ...)							\
+	_Static_assert(sizeof(#__name) <= 16, "op name longer than 15 characters"); \
+	SEC(".struct_ops.link") struct io_uring_bpf_ops __name = {		\
+		.name = #__name,						\
+		__VA_ARGS__							\
+	}
+
+/* The request as its callbacks see it. */
+static __always_inline unsigned int rf_stage(const struct io_uring_bpf_ctx *ctx)
+{
+	return RF_UDATA_STAGE(ctx->user_data);
+}
+
+static __always_inline u32 rf_op_flags(const struct io_uring_bpf_ctx *ctx)
+{
+	return ctx->op_flags;
+}
+
+/* Length of buffer @i of the request, 0 when it has no such buffer. */
+static __always_inline u32 rf_buf_len(const struct io_uring_bpf_ctx *ctx, u32 i)
+{
+	if (i >= ctx->nr_bufs || i >= sizeof(ctx->buf_len) / sizeof(ctx->buf_len[0]))
+		return 0;
+	return ctx->buf_len[i];
+}
+
+/* Sets the CQE result and returns 0, so `return rf_set_result(ctx, n);` works. */
+static __always_inline int rf_set_result(struct io_uring_bpf_ctx *ctx, s32 res)
+{
+	bpf_io_set_result(ctx, res);
+	return 0;
+}
+
+#endif /* RINGFLOW_OPS_BPF_H */

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/* Error messages users meet: wrong kernel, failed loads, errno names. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+#include <ringflow/ringflow.h>
+#include "load_internal.h"
+
+/* The host runs a stock kernel: the probe must say so, and how to fix it. */
+Test(errors, probe_on_a_kernel_without_ringflow_says_what_to_do)
+{
+	int err = rf_probe();
+
+	if (err == 0)
+		cr_skip_test("this kernel has IORING_OP_BPF");
+	cr_assert_lt(err, 0);
+	cr_assert_not_null(strstr(rf_errmsg(), "ringflow kernel"), "%s", rf_errmsg());
+	cr_assert_not_null(strstr(rf_errmsg(), "tools/vm-run"), "%s", rf_errmsg());
+	if (err == -EOPNOTSUPP)
+		cr_assert_not_null(strstr(rf_errmsg(), "IORING_OP_BPF"), "%s", rf_errmsg());
+}
+
+Test(errors, ring_creation_fails_clearly_without_ringflow)
+{
+	struct rf_ring *ring = (void *)1;
+	int err;
+
+	if (rf_probe() == 0)
+		cr_skip_test("this kernel has IORING_OP_BPF");
+	err = rf_ring_create(NULL, &ring);
+	cr_assert_lt(err, 0);
+	cr_assert_null(ring);
+	cr_assert_not_null(strstr(rf_errmsg(), "run on the ringflow kernel"), "%s", rf_errmsg());
+}
+
+Test(errors, strerror_names_the_errno)
+{
+	cr_assert_str_eq(rf_strerror(-EBADMSG), "Bad message (EBADMSG)");
+	cr_assert_str_eq(rf_strerror(ESTALE), "Stale file handle (ESTALE)");
+	cr_assert_not_null(strstr(rf_strerror(-4000), "errno 4000"));
+}
+
+Test(errors, load_hints_match_the_usual_causes)
+{
+	cr_assert_not_null(strstr(rf_load_hint("libbpf: struct_ops init_kern: struct "
+					       "io_uring_bpf_ops is not found in kernel BTF\n"),
+				  "lacks IORING_OP_BPF"));
+	cr_assert_not_null(strstr(rf_load_hint("libbpf: extern (func ksym) 'bpf_io_buf_load': "
+					       "not found in kernel or module BTFs\n"),
+				  "kfunc"));
+	cr_assert_not_null(strstr(rf_load_hint("libbpf: prog 'x': relo #0: failed to resolve "
+					       "CO-RE relocation\n"),
+				  "vmlinux.h"));
+	cr_assert_not_null(strstr(rf_load_hint("write to io_uring_bpf_ctx at off 8 size 8 "
+					       "outside pdu\n"),
+				  "pdu"));
+	cr_assert_not_null(strstr(rf_load_hint("R1 invalid mem access 'scalar'\n"),
+				  "verifier log"));
+}
