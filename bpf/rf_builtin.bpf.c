@@ -12,7 +12,7 @@ RF_CHAIN_RECORD(struct rf_builtin_record, RF_BUILTIN_MAX_CHAINS);
 RF_PAYLOAD(struct rf_builtin_args, RF_BUILTIN_MAX_PAYLOADS);
 
 /* Requests rf_inject has seen, for its every-Nth mode (shared by all rings). */
-u64 rf_inject_seen;
+__u64 rf_inject_seen;
 
 /* Ops that need the record or payload refuse bad references at submission. */
 int RF_CALLBACK(rf_need_record, struct io_uring_bpf_ctx *ctx)

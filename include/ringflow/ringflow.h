@@ -19,6 +19,7 @@
 #include <ringflow/ring.h>
 #include <ringflow/chain.h>
 #include <ringflow/sqe.h>
+#include <ringflow/crc32c.h>
 
 #define RINGFLOW_VERSION_MAJOR	0
 #define RINGFLOW_VERSION_MINOR	1

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Error injection: fail this request, or every Nth one, with the errno the payload
+ * asks for. Useful to see how a pipeline behaves when a stage fails.
+ */
+#include <ringflow.bpf.h>
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+struct inject_args {
+	s32 err;		/* -errno to fail with */
+	u32 every;		/* fail every Nth request (0 or 1: every one) */
+};
+
+struct inject_record {
+	u64 seen;		/* requests counted when this chain's stage ran */
+};
+
+RF_CHAIN_RECORD(struct inject_record, 64);
+RF_PAYLOAD(struct inject_args, 64);
+
+/* Shared by every ring the op is bound into. */
+__u64 requests;
+
+int RF_CALLBACK(inject_prep, struct io_uring_bpf_ctx *ctx)
+{
+	struct inject_args *args;
+	int err = rf_payload_get(ctx, &args);
+
+	if (!err && (args->err >= 0 || args->err < -4095))
+		err = -EINVAL;
+	return err;
+}
+
+int RF_CALLBACK(inject_issue, struct io_uring_bpf_ctx *ctx)
+{
+	struct inject_args *args = rf_payload(ctx);
+	struct inject_record *rec = rf_record(ctx);
+	u64 n = __sync_fetch_and_add(&requests, 1) + 1;
+
+	if (!args || !rec)
+		return -ESTALE;
+	rec->seen = n;
+	if (args->every > 1 && n % args->every)
+		return rf_set_result(ctx, 0);
+	return rf_fail_detail(ctx, args->err, n, "inject: injected failure");
+}
+
+RF_OPS(inject, RF_PREP(inject_prep), RF_ISSUE(inject_issue));

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* CRC32C in userspace, to compute what the BPF crc32c ops should find. */
+#ifndef RINGFLOW_CRC32C_H
+#define RINGFLOW_CRC32C_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* CRC32C (Castagnoli) of @len bytes, as rf_crc32c_buf() computes it in BPF. */
+uint32_t rf_crc32c(const void *data, size_t len);
+
+#endif /* RINGFLOW_CRC32C_H */
