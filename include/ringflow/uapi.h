@@ -76,6 +76,14 @@
 #define IORING_BPF_OP_FLAGS(slot, flags) \
 	(((__u32)(slot) << IORING_BPF_OP_SHIFT) | ((flags) & IORING_BPF_OP_FLAGS_MASK))
 
+/*
+ * A position in one of a request's buffers, as the bpf_io_buf_copy() kfunc takes
+ * it: buffer index in the high 32 bits, offset in the low 32 bits. (BPF calls
+ * take at most five arguments, so the kfunc cannot take index and offset apart.)
+ */
+#define IORING_BPF_BUF_POS(buf, off) \
+	(((__u64)(buf) << 32) | (__u32)(off))
+
 /* Buffer descriptor types. */
 enum {
 	IORING_BPF_BUF_USER	= 1,	/* addr/len: user memory (writable mapping) */

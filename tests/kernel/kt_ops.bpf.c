@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The struct_ops programs the kernel tests drive. One op ("kt_ops") whose issue
+ * behaviour is chosen per request by the low bits of rq->op_flags, and which
+ * counts every callback in .bss, in an array, a hash and an mmapable array map,
+ * and per request (by user_data) in a hash map.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "kt_modes.h"
+
+#define EINVAL	22
+#define EIO	5
+#define E2BIG	7
+#define EPROTO	71
+#define EOPNOTSUPP	95
+
+char LICENSE[] SEC("license") = "GPL";
+
+extern int bpf_io_set_result(struct io_uring_bpf_ctx *rq, s32 res) __ksym;
+extern int bpf_io_buf_load(struct io_uring_bpf_ctx *rq, u32 buf, u64 off,
+			   void *dst, u32 dst__sz) __ksym;
+extern int bpf_io_buf_store(struct io_uring_bpf_ctx *rq, u32 buf, u64 off,
+			    const void *src, u32 src__sz) __ksym;
+extern s64 bpf_io_buf_copy(struct io_uring_bpf_ctx *rq, u64 dst_pos, u64 src_pos,
+			   u64 len) __ksym;
+
+#define BUF_POS(buf, off) (((u64)(buf) << 32) | (u32)(off))
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KT_NR_CB);
+	__type(key, u32);
+	__type(value, u64);
+} cb_array SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, KT_NR_CB);
+	__type(key, u32);
+	__type(value, u64);
+} cb_hash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KT_NR_CB);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, u32);
+	__type(value, u64);
+} cb_mmap SEC(".maps");
+
+/* per request: struct kt_req_stat keyed by user_data */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u64);
+	__type(value, struct kt_req_stat);
+} reqs SEC(".maps");
+
+__u64 calls[KT_NR_CB];
+__s64 last_fail_res;
+__u64 last_fail_user_data;
+__s64 fail_order_bad;		/* fail after cleanup, or cleanup twice */
+
+static __always_inline void count(struct io_uring_bpf_ctx *rq, u32 cb, s32 res)
+{
+	struct kt_req_stat zero = {}, *st;
+	u64 key = rq->user_data, one = 1, *v;
+	u32 cbkey = cb;
+
+	__sync_fetch_and_add(&calls[cb], 1);
+	v = bpf_map_lookup_elem(&cb_array, &cbkey);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	v = bpf_map_lookup_elem(&cb_mmap, &cbkey);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	v = bpf_map_lookup_elem(&cb_hash, &cbkey);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else
+		bpf_map_update_elem(&cb_hash, &cbkey, &one, BPF_NOEXIST);
+
+	st = bpf_map_lookup_elem(&reqs, &key);
+	if (!st) {
+		bpf_map_update_elem(&reqs, &key, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&reqs, &key);
+		if (!st)
+			return;
+	}
+	if (st->n[KT_CB_CLEANUP])
+		fail_order_bad++;
+	__sync_fetch_and_add(&st->n[cb], 1);
+	if (cb == KT_CB_FAIL)
+		st->fail_res = res;
+}
+
+SEC("struct_ops/prep")
+int BPF_PROG(kt_prep, struct io_uring_bpf_ctx *rq)
+{
+	u32 err = (rq->op_flags >> KT_PREP_ERR_SHIFT) & 0xff;
+	u32 mode = rq->op_flags & KT_MODE_MASK;
+
+	count(rq, KT_CB_PREP, 0);
+	/* the pdu is writable and starts zeroed */
+	if (rq->pdu[0] || rq->pdu[47])
+		return -EPROTO;
+	if (mode == KT_MODE_PDU)
+		*(u64 *)&rq->pdu[8] = rq->args[0];
+	if (err)
+		return -(int)err;
+	return 0;
+}
+
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+
+/*
+ * xor buffer 0 (at most 64 KiB + 63 bytes) in place with key. Offsets derive
+ * from the iterator's index so that the loop body is verified once.
+ */
+static int xor_buf(struct io_uring_bpf_ctx *rq, u8 key)
+{
+	u64 data[8] = {}, k = 0x0101010101010101ULL * key;
+	u32 len = rq->buf_len[0], off, n;
+	int nb = len / 64, err = 0, j, *i;
+	struct bpf_iter_num it;
+
+	if (nb > 1024)
+		nb = 1024;
+	bpf_iter_num_new(&it, 0, nb);
+	while ((i = bpf_iter_num_next(&it))) {
+		off = (u32)*i * 64;
+		if (bpf_io_buf_load(rq, 0, off, data, 64) != 64) {
+			err = -EIO;
+			break;
+		}
+		for (j = 0; j < 8; j++)
+			data[j] ^= k;
+		if (bpf_io_buf_store(rq, 0, off, data, 64) != 64) {
+			err = -EIO;
+			break;
+		}
+	}
+	bpf_iter_num_destroy(&it);
+	if (err)
+		return err;
+	off = (u32)nb * 64;
+	if (off >= len)
+		return off;
+	n = (len - off) & 63;
+	if (!n)
+		return -E2BIG;
+	if (bpf_io_buf_load(rq, 0, off, data, n) != n)
+		return -EIO;
+	for (j = 0; j < 8; j++)
+		data[j] ^= k;
+	if (bpf_io_buf_store(rq, 0, off, data, n) != n)
+		return -EIO;
+	return off + n;
+}
+
+/* sum of the little-endian u64 words of buffer 0 (256-byte blocks, 256 KiB) */
+static s64 sum_buf(struct io_uring_bpf_ctx *rq)
+{
+	u64 data[32] = {}, sum = 0;
+	int nb = rq->buf_len[0] / 256, j, err = 0, *i;
+	struct bpf_iter_num it;
+
+	if (nb > 1024)
+		nb = 1024;
+	bpf_iter_num_new(&it, 0, nb);
+	while ((i = bpf_iter_num_next(&it))) {
+		if (bpf_io_buf_load(rq, 0, (u32)*i * 256, data, 256) != 256) {
+			err = -EIO;
+			break;
+		}
+		for (j = 0; j < 32; j++)
+			sum += data[j];
+	}
+	bpf_iter_num_destroy(&it);
+	if (err)
+		return err;
+	return (sum ^ (sum >> 32)) & 0x7fffffff;
+}
+
+SEC("struct_ops/issue")
+int BPF_PROG(kt_issue, struct io_uring_bpf_ctx *rq)
+{
+	u32 mode = rq->op_flags & KT_MODE_MASK;
+	u8 data[32] = {};
+	s64 r;
+
+	count(rq, KT_CB_ISSUE, 0);
+	switch (mode) {
+	case KT_MODE_RESULT:
+		bpf_io_set_result(rq, (s32)rq->args[0]);
+		return 0;
+	case KT_MODE_RET:
+		return (int)rq->args[0];
+	case KT_MODE_NORESULT:
+		return 0;
+	case KT_MODE_XOR:
+		r = xor_buf(rq, (u8)rq->args[0]);
+		if (r < 0)
+			return r;
+		bpf_io_set_result(rq, r);
+		return 0;
+	case KT_MODE_COPY:
+		/* buf 1 [args[1] >> 32 ..] = buf 0 [args[1] & 0xffffffff ..], args[0] bytes */
+		r = bpf_io_buf_copy(rq, BUF_POS(1, rq->args[1] >> 32),
+				    BUF_POS(0, rq->args[1] & 0xffffffff), rq->args[0]);
+		bpf_io_set_result(rq, r);
+		return 0;
+	case KT_MODE_LOADSTORE:
+		/* 32 bytes: buf 0 at args[0] -> buf 1 at args[1] */
+		r = bpf_io_buf_load(rq, 0, rq->args[0], data, sizeof(data));
+		if (r < 0) {
+			bpf_io_set_result(rq, r);
+			return 0;
+		}
+		r = bpf_io_buf_store(rq, 1, rq->args[1], data, sizeof(data));
+		bpf_io_set_result(rq, r);
+		return 0;
+	case KT_MODE_LOAD:
+		/* load 8 bytes of buf args[0] at offset args[1] */
+		r = bpf_io_buf_load(rq, rq->args[0], rq->args[1], data, 8);
+		bpf_io_set_result(rq, r);
+		return 0;
+	case KT_MODE_STORE:
+		__builtin_memset(data, 0xab, sizeof(data));
+		r = bpf_io_buf_store(rq, rq->args[0], rq->args[1], data, 8);
+		bpf_io_set_result(rq, r);
+		return 0;
+	case KT_MODE_PDU:
+		bpf_io_set_result(rq, (s32)(*(u64 *)&rq->pdu[8] + 1));
+		return 0;
+	case KT_MODE_SUM:
+		r = sum_buf(rq);
+		bpf_io_set_result(rq, r);
+		return 0;
+	case KT_MODE_STORE_CONST: {
+		/* store the 8-byte little-endian value args[1] at offset 0 of buf 0 */
+		u64 v = rq->args[1];
+
+		r = bpf_io_buf_store(rq, 0, 0, &v, 8);
+		bpf_io_set_result(rq, r);
+		return 0;
+	}
+	}
+	return -EOPNOTSUPP;
+}
+
+SEC("struct_ops/fail")
+void BPF_PROG(kt_fail, struct io_uring_bpf_ctx *rq, int res)
+{
+	count(rq, KT_CB_FAIL, res);
+	last_fail_res = res;
+	last_fail_user_data = rq->user_data;
+}
+
+SEC("struct_ops/cleanup")
+void BPF_PROG(kt_cleanup, struct io_uring_bpf_ctx *rq)
+{
+	count(rq, KT_CB_CLEANUP, 0);
+}
+
+SEC(".struct_ops.link")
+struct io_uring_bpf_ops op_main = {
+	.prep		= (void *)kt_prep,
+	.issue		= (void *)kt_issue,
+	.fail		= (void *)kt_fail,
+	.cleanup	= (void *)kt_cleanup,
+	.name		= "kt_ops",
+};
+
+/* A second op with only the mandatory callback: results 1000 + args[0]. */
+SEC("struct_ops/issue")
+int BPF_PROG(kt_issue_only, struct io_uring_bpf_ctx *rq)
+{
+	bpf_io_set_result(rq, 1000 + (s32)rq->args[0]);
+	return 0;
+}
+
+SEC(".struct_ops.link")
+struct io_uring_bpf_ops op_min = {
+	.issue		= (void *)kt_issue_only,
+};
