@@ -9,7 +9,7 @@
 
 #include <ringflow/crc32c.bpf.h>
 
-#define RF_CHUNK 256
+#define RF_CHUNK 256	/* a power of two */
 
 /* Bytes of the chunk at @off of a @len-byte buffer, at most RF_CHUNK. */
 static __always_inline u32 rf__chunk_len(u32 len, u32 off)
@@ -52,7 +52,7 @@ static __always_inline int rf_xor_buf(struct io_uring_bpf_ctx *ctx, u32 buf, u32
 {
 	u32 len = rf_buf_len(ctx, buf), nr = (len + RF_CHUNK - 1) / RF_CHUNK;
 	u8 chunk[RF_CHUNK];
-	int i, ret;
+	int i, j, ret;
 
 	bpf_for(i, 0, nr) {
 		u32 off = (u32)i * RF_CHUNK, n = rf__chunk_len(len, off);
@@ -63,11 +63,8 @@ static __always_inline int rf_xor_buf(struct io_uring_bpf_ctx *ctx, u32 buf, u32
 		if (ret < 0)
 			return ret;
 		/* RF_CHUNK is a multiple of 4: key phase restarts at every chunk */
-		for (u32 j = 0; j < RF_CHUNK; j++) {
-			if (j >= n)
-				break;
-			chunk[j] ^= (u8)(key >> (8 * (j & 3)));
-		}
+		bpf_for(j, 0, n)
+			chunk[j & (RF_CHUNK - 1)] ^= (u8)(key >> (8 * (j & 3)));
 		ret = bpf_io_buf_store(ctx, buf, off, chunk, n);
 		if (ret < 0)
 			return ret;

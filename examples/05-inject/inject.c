@@ -62,7 +62,7 @@ int main(void)
 		check(rf_chain_queue(c), "queueing");
 		check(rf_ring_drain(ring, count, &tally) != 1, "running");
 	}
-	printf("%u chains ok, %u failed (every %dth inject fails)\n", tally.ok, tally.failed,
+	printf("%u chains ok, %u failed (one inject in %d fails)\n", tally.ok, tally.failed,
 	       EVERY);
 
 	rf_ring_destroy(ring);

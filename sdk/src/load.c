@@ -77,7 +77,7 @@ const char *rf_load_hint(const char *log)
 		return "ops may write only ctx->pdu of their io_uring_bpf_ctx";
 	if (strstr(log, "Permission denied") || strstr(log, "Operation not permitted"))
 		return "loading BPF programs needs CAP_BPF (run as root in the VM)";
-	return "see the verifier log above";
+	return "see the verifier log below";
 }
 
 /* The last lines of the text between BEGIN and END PROG LOAD LOG, if any. */
