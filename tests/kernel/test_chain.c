@@ -161,3 +161,26 @@ Test(chain, failing_transform_stops_the_write)
 	close(src);
 	close(dst);
 }
+
+/* The same chain on rings set up differently: prep runs in the SQPOLL thread, or
+ * completions are deferred to the submitter (DEFER_TASKRUN). */
+static void chain_on_ring(unsigned int flags)
+{
+	unsigned char *buf = malloc(8192);
+
+	io_uring_queue_exit(&ring);
+	kt_ring_flags(&ring, 64, flags);
+	cr_assert_eq(kt_bind(ring.ring_fd, 0, kt_main_fd(&k)), 0);
+	run_chain(buf, 8192, 0, false);
+	free(buf);
+}
+
+Test(chain, on_an_sqpoll_ring)
+{
+	chain_on_ring(IORING_SETUP_SQPOLL);
+}
+
+Test(chain, on_a_defer_taskrun_ring)
+{
+	chain_on_ring(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
+}
