@@ -87,7 +87,7 @@ struct rf_chain_result {
 	void			*user;
 	int			status;		/* 0, or -errno of the failed stage */
 	int			failed_stage;	/* -1 when status is 0 */
-	unsigned int		cancelled;	/* stages cancelled after the failure */
+	unsigned int		cancelled;	/* other stages cancelled by the failure */
 	unsigned int		nr_stages;
 	const __s32		*res;		/* CQE result of every stage */
 	void			*record;	/* the final record, NULL without obj */
@@ -100,7 +100,7 @@ const char *rf_chain_stage_name(const struct rf_chain *c, unsigned int stage);
 
 /*
  * One line describing a result, e.g. "failed at stage 2 (bpf rf_verify, slot 3):
- * Bad message (EBADMSG): crc mismatch [detail 0x1234]; 1 later stage cancelled".
+ * Bad message (EBADMSG): crc mismatch [detail 0x1234]; 1 other stage cancelled".
  * Returns what snprintf returns.
  */
 int rf_chain_describe(const struct rf_chain_result *res, char *buf, size_t size);

@@ -14,6 +14,11 @@ static bool short_transfer(const struct rf_stage *s, __s32 res)
 	       (unsigned int)res < s->len;
 }
 
+/*
+ * The failed stage is the first that failed on its own: a request that fails at
+ * submission cancels the requests linked before it too, so a -ECANCELED stage is
+ * the culprit only when no stage failed otherwise (e.g. the ring was closed).
+ */
 void rf_chain_outcome(const struct rf_chain *c, struct rf_chain_result *r)
 {
 	unsigned int i;
@@ -21,16 +26,22 @@ void rf_chain_outcome(const struct rf_chain *c, struct rf_chain_result *r)
 	r->status = 0;
 	r->failed_stage = -1;
 	r->cancelled = 0;
-	for (i = 0; i < c->nr_stages; i++) {
+	for (i = 0; i < c->nr_stages && r->failed_stage < 0; i++) {
 		__s32 res = c->res[i];
 
-		if (r->failed_stage >= 0) {
-			r->cancelled += res == -ECANCELED;
-		} else if (res < 0 || short_transfer(&c->stages[i], res)) {
+		if ((res < 0 && res != -ECANCELED) || short_transfer(&c->stages[i], res)) {
 			r->failed_stage = (int)i;
 			r->status = res < 0 ? res : -EIO;
 		}
 	}
+	for (i = 0; i < c->nr_stages && r->failed_stage < 0; i++) {
+		if (c->res[i] < 0) {
+			r->failed_stage = (int)i;
+			r->status = c->res[i];
+		}
+	}
+	for (i = 0; i < c->nr_stages; i++)
+		r->cancelled += (int)i != r->failed_stage && c->res[i] == -ECANCELED;
 }
 
 int rf_chain_describe(const struct rf_chain_result *r, char *buf, size_t size)
@@ -66,7 +77,7 @@ int rf_chain_describe(const struct rf_chain_result *r, char *buf, size_t size)
 			APPEND(" [detail 0x%llx]", (unsigned long long)h->detail);
 	}
 	if (r->cancelled)
-		APPEND("; %u later stage%s cancelled", r->cancelled, r->cancelled == 1 ? "" : "s");
+		APPEND("; %u other stage%s cancelled", r->cancelled, r->cancelled == 1 ? "" : "s");
 #undef APPEND
 	return n;
 }

@@ -72,7 +72,7 @@ Test(result, failing_bpf_stage_with_reason_and_cancelled_rest)
 	cr_assert_eq(r.failed_stage, 1);
 	cr_assert_eq(r.cancelled, 2);
 	cr_assert_str_eq(line, "failed at stage 1 (bpf op rf_verify, slot 3): Bad message "
-			 "(EBADMSG): verify: crc mismatch [detail 0x1234]; 2 later stages "
+			 "(EBADMSG): verify: crc mismatch [detail 0x1234]; 2 other stages "
 			 "cancelled");
 }
 
@@ -88,7 +88,7 @@ Test(result, short_read_breaks_the_chain_as_eio)
 	cr_assert_eq(r.failed_stage, 0);
 	cr_assert_eq(r.cancelled, 1);
 	cr_assert_str_eq(line, "failed at stage 0 (read): short transfer, 100 of 4096 bytes; "
-			 "1 later stage cancelled");
+			 "1 other stage cancelled");
 }
 
 Test(result, reason_of_another_stage_is_not_shown)
@@ -119,4 +119,31 @@ Test(result, describe_truncates_safely)
 	n = rf_chain_describe(&r, line, sizeof(line));
 	cr_assert_gt(n, (int)sizeof(line));
 	cr_assert_eq(strlen(line), sizeof(line) - 1);
+}
+
+Test(result, submission_failure_blames_the_failing_stage_not_the_cancelled_head)
+{
+	struct rf_chain_result r;
+	char line[256];
+
+	stage(0, RF_STAGE_NOP, 0, -ECANCELED);
+	stage(1, RF_STAGE_BPF, 0, -EFAULT);
+	stage(2, RF_STAGE_NOP, 0, -ECANCELED);
+	outcome(&r, line, sizeof(line));
+	cr_assert_eq(r.failed_stage, 1);
+	cr_assert_eq(r.status, -EFAULT);
+	cr_assert_eq(r.cancelled, 2);
+}
+
+Test(result, all_cancelled_blames_the_first)
+{
+	struct rf_chain_result r;
+	char line[256];
+
+	stage(0, RF_STAGE_NOP, 0, -ECANCELED);
+	stage(1, RF_STAGE_NOP, 0, -ECANCELED);
+	outcome(&r, line, sizeof(line));
+	cr_assert_eq(r.failed_stage, 0);
+	cr_assert_eq(r.status, -ECANCELED);
+	cr_assert_eq(r.cancelled, 1);
 }

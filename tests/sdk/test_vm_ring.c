@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/* Rings and ops: probe, binding into several rings, bind errors, load errors. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+#include <ringflow/crc32c.h>
+#include "fixture.h"
+#include "bad_op.skel.h"
+
+Test(ring, probe_passes_on_the_ringflow_kernel)
+{
+	cr_assert_eq(rf_probe(), 0, "%s", rf_errmsg());
+}
+
+Test(ring, one_object_serves_several_rings)
+{
+	enum { RINGS = 3, PER_RING = 20 };
+	static unsigned char data[RINGS][PER_RING][600];
+	struct report reports[RINGS][PER_RING];
+	struct rf_ring *rings[RINGS];
+	struct fixture fx;
+
+	memset(reports, 0, sizeof(reports));
+	fixture_open(&fx, NULL);
+	rings[0] = fx.ring;
+	for (int r = 1; r < RINGS; r++) {
+		cr_assert_eq(rf_ring_create(NULL, &rings[r]), 0, "%s", rf_errmsg());
+		fixture_bind(rings[r], fx.skel);
+	}
+	/* all rings' chains in flight at once: records come from one shared map */
+	for (int r = 0; r < RINGS; r++) {
+		for (uintptr_t i = 0; i < PER_RING; i++) {
+			struct rf_chain *c = rf_chain_new(rings[r], fx.obj);
+
+			memset(data[r][i], (int)(r * PER_RING + i), sizeof(data[r][i]));
+			rf_chain_set_user(c, (void *)i);
+			rf_stage_buf(rf_chain_bpf(c, SLOT_CRC, 0), data[r][i], sizeof(data[r][i]));
+			cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());
+		}
+		cr_assert_eq(rf_ring_submit(rings[r]), PER_RING);
+	}
+	cr_assert_eq(rf_object_records_in_use(fx.obj), RINGS * PER_RING);
+	for (int r = 0; r < RINGS; r++) {
+		cr_assert_eq(rf_ring_drain(rings[r], collect, reports[r]), PER_RING);
+		for (int i = 0; i < PER_RING; i++) {
+			cr_assert_eq(reports[r][i].count, 1);
+			cr_assert_eq(reports[r][i].status, 0, "%s", reports[r][i].line);
+			cr_assert_eq(reports[r][i].rec.crc,
+				     rf_crc32c(data[r][i], sizeof(data[r][i])), "ring %d chain %d", r, i);
+		}
+	}
+	cr_assert_eq(rf_object_records_in_use(fx.obj), 0, "records recycled");
+	for (int r = 1; r < RINGS; r++)
+		rf_ring_destroy(rings[r]);
+	fixture_close(&fx);
+}
+
+Test(ring, bind_errors_say_what_is_wrong)
+{
+	struct fixture fx;
+
+	fixture_open(&fx, NULL);
+	cr_assert_eq(rf_ring_bind(fx.ring, SLOT_CRC, fx.skel->links.rf_nop), -EBUSY);
+	cr_assert_not_null(strstr(rf_errmsg(), "taken by op 'rf_crc32c'"), "%s", rf_errmsg());
+	cr_assert_eq(rf_ring_bind(fx.ring, IORING_BPF_MAX_OPS, fx.skel->links.rf_nop), -ERANGE);
+	cr_assert_eq(rf_ring_bind(fx.ring, 10, NULL), -EINVAL);
+	cr_assert_not_null(strstr(rf_errmsg(), "attach"), "%s", rf_errmsg());
+	cr_assert_str_eq(rf_ring_op_name(fx.ring, SLOT_VERIFY), "rf_verify");
+	fixture_close(&fx);
+}
+
+Test(ring, unbound_slot_fails_new_requests_with_enoent)
+{
+	struct report r[2] = { 0 };
+	struct fixture fx;
+	struct rf_chain *c;
+
+	fixture_open(&fx, NULL);
+	cr_assert_eq(rf_ring_unbind(fx.ring, SLOT_NOP), 0, "%s", rf_errmsg());
+	cr_assert_str_eq(rf_ring_op_name(fx.ring, SLOT_NOP), "");
+	cr_assert_eq(rf_ring_unbind(fx.ring, SLOT_NOP), -ENOENT);
+	c = rf_chain_new(fx.ring, NULL);
+	rf_chain_bpf(c, SLOT_NOP, 0);
+	rf_chain_nop(c);
+	cr_assert_eq(rf_chain_queue(c), 0);
+	cr_assert_eq(rf_ring_drain(fx.ring, collect, r), 1);
+	cr_assert_eq(r[0].status, -ENOENT, "%s", r[0].line);
+	cr_assert_eq(r[0].failed_stage, 0);
+	cr_assert_eq(r[0].cancelled, 1);
+	/* and the slot can take another op */
+	cr_assert_eq(rf_ring_bind(fx.ring, SLOT_NOP, fx.skel->links.rf_nop), 0, "%s", rf_errmsg());
+	fixture_close(&fx);
+}
+
+Test(ring, verifier_rejection_is_reported_readably)
+{
+	struct bad_op *skel = bad_op__open();
+	const char *msg;
+
+	cr_assert_not_null(skel);
+	cr_assert_lt(rf_load_skeleton(skel->skeleton), 0);
+	msg = rf_errmsg();
+	cr_assert_not_null(strstr(msg, "loading BPF object 'bad_op' failed"), "%s", msg);
+	cr_assert_not_null(strstr(msg, "in program 'bad_issue'"), "%s", msg);
+	cr_assert_not_null(strstr(msg, "may write only ctx->pdu"), "%s", msg);
+	cr_assert_not_null(strstr(msg, "verifier log (last"), "%s", msg);
+	cr_assert_not_null(strstr(msg, "outside pdu"), "%s", msg);
+	cr_assert_not_null(strstr(rf_load_log(), "BEGIN PROG LOAD LOG"), "the whole log is kept");
+	bad_op__destroy(skel);
+}
+
+Test(ring, chain_and_ring_limits)
+{
+	struct rf_ring_opts opts = { .entries = 8, .max_chains = 4 };
+	struct rf_chain *chains[4];
+	struct fixture fx;
+	int i;
+
+	fixture_open(&fx, &opts);
+	for (i = 0; i < 4; i++)
+		cr_assert_not_null(chains[i] = rf_chain_new(fx.ring, NULL));
+	cr_assert_null(rf_chain_new(fx.ring, NULL));
+	cr_assert_not_null(strstr(rf_errmsg(), "in flight"), "%s", rf_errmsg());
+	for (i = 0; i < 4; i++)
+		rf_chain_discard(chains[i]);
+	cr_assert_eq(rf_ring_in_flight(fx.ring), 0);
+
+	chains[0] = rf_chain_new(fx.ring, NULL);
+	for (i = 0; i < RF_CHAIN_MAX_STAGES; i++)
+		cr_assert_not_null(rf_chain_nop(chains[0]));
+	cr_assert_null(rf_chain_nop(chains[0]), "one stage too many");
+	cr_assert_eq(rf_chain_queue(chains[0]), -E2BIG);
+	cr_assert_eq(rf_ring_in_flight(fx.ring), 0, "a failed queue frees the chain");
+
+	chains[0] = rf_chain_new(fx.ring, NULL);
+	cr_assert_eq(rf_chain_queue(chains[0]), -EINVAL, "empty chain");
+	chains[0] = rf_chain_new(fx.ring, NULL);
+	cr_assert_null(rf_chain_bpf(chains[0], IORING_BPF_MAX_OPS, 0));
+	cr_assert_eq(rf_chain_queue(chains[0]), -ERANGE);
+	fixture_close(&fx);
+}
