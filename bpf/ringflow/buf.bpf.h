@@ -11,13 +11,26 @@
 
 #define RF_CHUNK 256	/* a power of two */
 
-/* Bytes of the chunk at @off of a @len-byte buffer, at most RF_CHUNK. */
-static __always_inline u32 rf__chunk_len(u32 len, u32 off)
+/*
+ * Loads chunk @i (RF_CHUNK bytes from i * RF_CHUNK) of the @len-byte buffer @buf
+ * into @chunk. Returns the chunk's length, 0 past the end, or -errno.
+ */
+static __always_inline int rf__load_chunk(struct io_uring_bpf_ctx *ctx, u32 buf, u32 len,
+					  int i, u8 *chunk)
 {
-	u32 n = len - off;
+	u32 off = (u32)i * RF_CHUNK, n;
+	int ret;
 
-	return n > RF_CHUNK ? RF_CHUNK : n;
+	if (off >= len)
+		return 0;
+	n = len - off;
+	if (n > RF_CHUNK)
+		n = RF_CHUNK;
+	ret = bpf_io_buf_load(ctx, buf, off, chunk, n);
+	return ret < 0 ? ret : (int)n;
 }
+
+#define rf__nr_chunks(len) (((len) + RF_CHUNK - 1) / RF_CHUNK)
 
 /*
  * CRC32C of buffer @buf of the request into *@crc. Returns the bytes summed or
@@ -25,20 +38,15 @@ static __always_inline u32 rf__chunk_len(u32 len, u32 off)
  */
 static __always_inline int rf_crc32c_buf(struct io_uring_bpf_ctx *ctx, u32 buf, u32 *crc)
 {
-	u32 len = rf_buf_len(ctx, buf), nr = (len + RF_CHUNK - 1) / RF_CHUNK;
-	u32 c = ~0U;
+	u32 len = rf_buf_len(ctx, buf), c = ~0U;
 	u8 chunk[RF_CHUNK];
-	int i, ret;
+	int i, n;
 
-	bpf_for(i, 0, nr) {
-		u32 off = (u32)i * RF_CHUNK, n = rf__chunk_len(len, off);
-
-		if (n == 0 || n > RF_CHUNK)
-			break;
-		ret = bpf_io_buf_load(ctx, buf, off, chunk, n);
-		if (ret < 0)
-			return ret;
-		c = rf_crc32c_update(c, chunk, n, RF_CHUNK);
+	bpf_for(i, 0, rf__nr_chunks(len)) {
+		n = rf__load_chunk(ctx, buf, len, i, chunk);
+		if (n <= 0)
+			return n;
+		c = rf_crc32c_update(c, chunk, (u32)n, RF_CHUNK);
 	}
 	*crc = ~c;
 	return (int)len;
@@ -50,22 +58,18 @@ static __always_inline int rf_crc32c_buf(struct io_uring_bpf_ctx *ctx, u32 buf, 
  */
 static __always_inline int rf_xor_buf(struct io_uring_bpf_ctx *ctx, u32 buf, u32 key)
 {
-	u32 len = rf_buf_len(ctx, buf), nr = (len + RF_CHUNK - 1) / RF_CHUNK;
+	u32 len = rf_buf_len(ctx, buf);
 	u8 chunk[RF_CHUNK];
-	int i, j, ret;
+	int i, j, n, ret;
 
-	bpf_for(i, 0, nr) {
-		u32 off = (u32)i * RF_CHUNK, n = rf__chunk_len(len, off);
-
-		if (n == 0 || n > RF_CHUNK)
-			break;
-		ret = bpf_io_buf_load(ctx, buf, off, chunk, n);
-		if (ret < 0)
-			return ret;
-		/* RF_CHUNK is a multiple of 4: key phase restarts at every chunk */
+	bpf_for(i, 0, rf__nr_chunks(len)) {
+		n = rf__load_chunk(ctx, buf, len, i, chunk);
+		if (n <= 0)
+			return n;
+		/* RF_CHUNK is a multiple of 4: the key phase restarts at every chunk */
 		bpf_for(j, 0, n)
 			chunk[j & (RF_CHUNK - 1)] ^= (u8)(key >> (8 * (j & 3)));
-		ret = bpf_io_buf_store(ctx, buf, off, chunk, n);
+		ret = bpf_io_buf_store(ctx, buf, (u32)i * RF_CHUNK, chunk, (u32)n);
 		if (ret < 0)
 			return ret;
 	}

@@ -33,17 +33,6 @@ static void print_sum(const struct rf_chain_result *r, void *arg)
 	       (unsigned long)(uintptr_t)r->user, line, rec->crc, rec->len);
 }
 
-/* A scratch file in /tmp, already unlinked. */
-static int scratch(void)
-{
-	char path[] = "/tmp/ringflow-example-XXXXXX";
-	int fd = mkstemp(path);
-
-	check(fd < 0, "creating a scratch file");
-	unlink(path);
-	return fd;
-}
-
 int main(void)
 {
 	struct checksum *skel;
@@ -60,8 +49,8 @@ int main(void)
 	check(rf_ring_create(NULL, &ring), "creating the ring");
 	check(rf_ring_bind(ring, SUM_SLOT, skel->links.sum), "binding");
 
-	in = scratch();
-	out = scratch();
+	in = scratch_file();
+	out = scratch_file();
 	for (int b = 0; b < BLOCKS; b++) {
 		memset(copy, 'a' + b, sizeof(copy));
 		check(pwrite(in, copy, BLOCK, (off_t)b * BLOCK) != BLOCK, "writing the input");

@@ -23,16 +23,6 @@ struct verify_record {
 
 static char blocks[BLOCKS][BLOCK];
 
-static int scratch(void)
-{
-	char path[] = "/tmp/ringflow-example-XXXXXX";
-	int fd = mkstemp(path);
-
-	check(fd < 0, "creating a scratch file");
-	unlink(path);
-	return fd;
-}
-
 int main(void)
 {
 	uint32_t expect[BLOCKS];
@@ -51,8 +41,8 @@ int main(void)
 	check(rf_ring_bind(ring, SUM_SLOT, skel->links.sum), "binding sum");
 	check(rf_ring_bind(ring, CHECK_SLOT, skel->links.check), "binding check");
 
-	in = scratch();
-	out = scratch();
+	in = scratch_file();
+	out = scratch_file();
 	for (int b = 0; b < BLOCKS; b++) {
 		memset(data, '0' + b, sizeof(data));
 		expect[b] = rf_crc32c(data, sizeof(data));

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <ringflow/ringflow.h>
 
 /* Exits with ringflow's explanation when a step fails. */
@@ -21,6 +22,17 @@ static inline void *check_ptr(void *p, const char *step)
 {
 	check(p ? 0 : -1, step);
 	return p;
+}
+
+/* A scratch file in /tmp, already unlinked. */
+static inline int scratch_file(void)
+{
+	char path[] = "/tmp/ringflow-example-XXXXXX";
+	int fd = mkstemp(path);
+
+	check(fd < 0, "creating a scratch file");
+	unlink(path);
+	return fd;
 }
 
 /* rf_chain_cb printing "chain <user>: <what happened>". */

@@ -58,7 +58,8 @@ function(ringflow_bpf_skeleton)
 
   add_library(${ARG_TARGET} INTERFACE)
   add_dependencies(${ARG_TARGET} ${ARG_TARGET}_skel)
-  target_include_directories(${ARG_TARGET} INTERFACE "${outdir}")
+  # SYSTEM: generated code, not ours to lint or warn about
+  target_include_directories(${ARG_TARGET} SYSTEM INTERFACE "${outdir}")
   if(TARGET ringflow::libbpf)
     target_link_libraries(${ARG_TARGET} INTERFACE ringflow::libbpf)
   endif()

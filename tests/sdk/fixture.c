@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Shared set-up of the VM tests (fixture.h). */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "fixture.h"
 
 void fixture_bind(struct rf_ring *ring, struct rf_builtin *skel)
@@ -48,4 +50,26 @@ void collect(const struct rf_chain_result *res, void *arg)
 	if (res->hdr)
 		r->hdr = *res->hdr;
 	rf_chain_describe(res, r->line, sizeof(r->line));
+}
+
+struct fixture fx;
+
+void fixture_setup(void)
+{
+	fixture_open(&fx, NULL);
+}
+
+void fixture_teardown(void)
+{
+	fixture_close(&fx);
+}
+
+int scratch_file(void)
+{
+	char path[] = "/tmp/rf-test-XXXXXX";
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	unlink(path);
+	return fd;
 }

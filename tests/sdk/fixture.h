@@ -27,6 +27,14 @@ struct report {
 	char			line[256];
 };
 
+/* The fixture of suites declared with .init = fixture_setup, .fini = fixture_teardown. */
+extern struct fixture fx;
+void fixture_setup(void);
+void fixture_teardown(void);
+
+/* An unlinked scratch file in /tmp (the guest's is a tmpfs). */
+int scratch_file(void);
+
 /* Loads, attaches and maps the built-in ops and binds them into a new ring. */
 void fixture_open(struct fixture *f, const struct rf_ring_opts *opts);
 void fixture_bind(struct rf_ring *ring, struct rf_builtin *skel);

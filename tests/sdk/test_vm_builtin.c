@@ -8,19 +8,8 @@
 #include <ringflow/crc32c.h>
 #include "fixture.h"
 
-static struct fixture fx;
 
-static void setup(void)
-{
-	fixture_open(&fx, NULL);
-}
-
-static void teardown(void)
-{
-	fixture_close(&fx);
-}
-
-TestSuite(builtin, .init = setup, .fini = teardown);
+TestSuite(builtin, .init = fixture_setup, .fini = fixture_teardown);
 
 static void fill_random(unsigned char *p, size_t len, unsigned int seed)
 {

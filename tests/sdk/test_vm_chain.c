@@ -8,29 +8,8 @@
 #include <ringflow/crc32c.h>
 #include "fixture.h"
 
-static struct fixture fx;
 
-static void setup(void)
-{
-	fixture_open(&fx, NULL);
-}
-
-static void teardown(void)
-{
-	fixture_close(&fx);
-}
-
-TestSuite(chain, .init = setup, .fini = teardown);
-
-static int scratch(void)
-{
-	char path[] = "/tmp/rf-chain-XXXXXX";
-	int fd = mkstemp(path);
-
-	cr_assert_geq(fd, 0);
-	unlink(path);
-	return fd;
-}
+TestSuite(chain, .init = fixture_setup, .fini = fixture_teardown);
 
 #define KEY 0x5a5aa5a5u
 
@@ -49,7 +28,7 @@ Test(chain, read_fixed_crc_xor_write_fixed_nop)
 	struct rf_chain *c;
 	struct rf_stage *s;
 	unsigned char *buf;
-	int in = scratch(), out = scratch();
+	int in = scratch_file(), out = scratch_file();
 
 	for (int i = 0; i < LEN; i++)
 		in_data[i] = (unsigned char)(i * 7 + 3);
@@ -79,7 +58,7 @@ Test(chain, read_fixed_crc_xor_write_fixed_nop)
 	cr_assert_eq(r.res[3], LEN);
 	cr_assert_eq(r.res[4], 0);
 	cr_assert_eq(r.rec.crc, rf_crc32c(in_data, LEN), "crc of what was read");
-	cr_assert_eq(r.rec.bytes, 2 * LEN, "crc and xor counted their bytes");
+	cr_assert_eq(r.rec.bytes, 2ULL * LEN, "crc and xor counted their bytes");
 	cr_assert_eq(pread(out, out_data, LEN, 0), LEN);
 	for (int i = 0; i < LEN; i++)
 		cr_assert_eq(out_data[i], in_data[i] ^ xor_byte((unsigned int)i), "byte %d", i);
@@ -112,7 +91,7 @@ Test(chain, short_read_stops_the_chain)
 	char buf[4096];
 	struct report r = { 0 };
 	struct rf_chain *c = rf_chain_new(fx.ring, fx.obj);
-	int fd = scratch();
+	int fd = scratch_file();
 
 	cr_assert_eq(pwrite(fd, "short", 5, 0), 5);
 	rf_chain_read(c, fd, buf, sizeof(buf), 0);

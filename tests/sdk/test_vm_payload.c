@@ -15,7 +15,6 @@
 #include <bpf/bpf.h>
 #include "fixture.h"
 
-static struct fixture fx;
 static unsigned long bpf_calls;
 
 long __real_syscall(long nr, ...);
@@ -35,17 +34,7 @@ long __wrap_syscall(long nr, ...)
 	return __real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-static void setup(void)
-{
-	fixture_open(&fx, NULL);
-}
-
-static void teardown(void)
-{
-	fixture_close(&fx);
-}
-
-TestSuite(payload, .init = setup, .fini = teardown);
+TestSuite(payload, .init = fixture_setup, .fini = fixture_teardown);
 
 Test(payload, requests_use_no_bpf_syscall)
 {

@@ -32,7 +32,7 @@ Test(ring, one_object_serves_several_rings)
 		for (uintptr_t i = 0; i < PER_RING; i++) {
 			struct rf_chain *c = rf_chain_new(rings[r], fx.obj);
 
-			memset(data[r][i], (int)(r * PER_RING + i), sizeof(data[r][i]));
+			memset(data[r][i], (int)((uintptr_t)r * PER_RING + i), sizeof(data[r][i]));
 			rf_chain_set_user(c, (void *)i);
 			rf_stage_buf(rf_chain_bpf(c, SLOT_CRC, 0), data[r][i], sizeof(data[r][i]));
 			cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());

@@ -17,22 +17,12 @@ enum { CHAINS = 5000, BLOCK = 512, IN_FLIGHT = 500, BAD_EVERY = 97 };
 static unsigned char in_data[CHAINS][BLOCK], bufs[CHAINS][BLOCK], out_data[BLOCK];
 static struct report reports[CHAINS];
 
-static int scratch(void)
-{
-	char path[] = "/tmp/rf-stress-XXXXXX";
-	int fd = mkstemp(path);
-
-	cr_assert_geq(fd, 0);
-	unlink(path);
-	return fd;
-}
-
 Test(stress, thousands_of_chains_each_report_once, .timeout = 600)
 {
 	struct rf_ring_opts opts = { .entries = 1024, .max_chains = IN_FLIGHT };
 	unsigned int next = 0, reaped = 0, failed = 0;
 	struct fixture fx;
-	int in = scratch(), out = scratch();
+	int in = scratch_file(), out = scratch_file();
 
 	fixture_open(&fx, &opts);
 	srand(42);
