@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+/* The tutorials, as tools/run-examples runs them: all must pass. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+Test(examples, run_all_passes, .timeout = 300)
+{
+	static char out[65536];
+	size_t len = 0, n;
+	FILE *p = popen(RUN_ALL " " BUILD_DIR " 2>&1", "r");
+	int status;
+
+	cr_assert_not_null(p);
+	while ((n = fread(out + len, 1, sizeof(out) - 1 - len, p)) > 0)
+		len += n;
+	out[len] = '\0';
+	status = pclose(p);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "run-all failed:\n%s", out);
+	cr_assert_not_null(strstr(out, "5 examples, all ok"), "%s", out);
+	cr_assert_not_null(strstr(out, "output block 1: not written (its chain stopped)"), "%s", out);
+}
