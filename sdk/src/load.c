@@ -57,6 +57,10 @@ const char *rf_load_log(void)
 
 const char *rf_load_hint(const char *log)
 {
+	if (strstr(log, "failed to find valid kernel BTF") ||
+	    strstr(log, "Error loading vmlinux BTF"))
+		return "the running kernel has no BTF (/sys/kernel/btf/vmlinux): run on the "
+		       "ringflow kernel, see tools/vm-run";
 	if (strstr(log, "io_uring_bpf_ops") &&
 	    (strstr(log, "not found in kernel BTF") || strstr(log, "struct_ops init_kern")))
 		return "the running kernel lacks IORING_OP_BPF (struct io_uring_bpf_ops): "

@@ -54,6 +54,8 @@ Test(errors, load_hints_match_the_usual_causes)
 	cr_assert_not_null(strstr(rf_load_hint("write to io_uring_bpf_ctx at off 8 size 8 "
 					       "outside pdu\n"),
 				  "pdu"));
+	cr_assert_not_null(strstr(rf_load_hint("libbpf: failed to find valid kernel BTF\n"),
+				  "no BTF"));
 	cr_assert_not_null(strstr(rf_load_hint("R1 invalid mem access 'scalar'\n"),
 				  "verifier log"));
 }
