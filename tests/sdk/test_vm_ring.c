@@ -139,3 +139,32 @@ Test(ring, chain_and_ring_limits)
 	cr_assert_eq(rf_chain_queue(chains[0]), -ERANGE);
 	fixture_close(&fx);
 }
+
+Test(ring, destroying_a_ring_with_chains_in_flight_frees_their_records)
+{
+	static unsigned char data[32][4096];
+	struct fixture fx;
+
+	fixture_open(&fx, NULL);
+	for (int i = 0; i < 32; i++) {
+		struct rf_chain *c = rf_chain_new(fx.ring, fx.obj);
+		struct rf_builtin_args *args;
+		struct rf_stage *s;
+
+		rf_stage_buf(rf_chain_bpf(c, SLOT_CRC, 0), data[i], sizeof(data[i]));
+		s = rf_chain_bpf(c, SLOT_XOR, 0);
+		rf_stage_buf(s, data[i], sizeof(data[i]));
+		args = rf_stage_payload(s);
+		cr_assert_not_null(args);
+		args->xor_key = 7;
+		cr_assert_eq(rf_chain_queue(c), 0);
+		if (i % 2)
+			cr_assert_geq(rf_ring_submit(fx.ring), 0);	/* half in the kernel */
+	}
+	cr_assert_eq(rf_object_records_in_use(fx.obj), 32);
+	rf_ring_destroy(fx.ring);
+	fx.ring = NULL;
+	cr_assert_eq(rf_object_records_in_use(fx.obj), 0);
+	cr_assert_eq(rf_object_payloads_in_use(fx.obj), 0);
+	fixture_close(&fx);
+}
