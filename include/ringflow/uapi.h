@@ -5,6 +5,11 @@
  * This mirrors what kernel-patches/ adds to include/uapi/linux/io_uring.h, so that
  * programs build against distribution headers (and liburing) that predate it.
  * Keep the two in sync: tests/kernel checks the values against the running kernel.
+ *
+ * The numbers (opcode 58, register opcodes 31/32, feature bit 16) extend the 6.12
+ * lists and are taken by other features in later upstream kernels (6.15 reports
+ * bit 16 as IORING_FEAT_RW_ATTR): check the kernel BTF for struct io_uring_bpf_ops,
+ * as rf_probe() does, before trusting the feature bit alone.
  */
 #ifndef RINGFLOW_UAPI_H
 #define RINGFLOW_UAPI_H
