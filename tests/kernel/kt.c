@@ -84,9 +84,9 @@ int kt_min_fd(struct kt *k)
 
 int kt_bind_raw(int ring_fd, const struct io_uring_bpf_bind *b, unsigned int nr_args)
 {
-	int ret = syscall(__NR_io_uring_register, ring_fd, IORING_REGISTER_BPF_OP, b, nr_args);
+	long ret = syscall(__NR_io_uring_register, ring_fd, IORING_REGISTER_BPF_OP, b, nr_args);
 
-	return ret < 0 ? -errno : ret;
+	return ret < 0 ? -errno : (int)ret;
 }
 
 int kt_bind(int ring_fd, unsigned int slot, int link_fd)
@@ -99,9 +99,9 @@ int kt_bind(int ring_fd, unsigned int slot, int link_fd)
 int kt_unbind(int ring_fd, unsigned int slot)
 {
 	struct io_uring_bpf_bind b = { .slot = slot, .link_fd = -1 };
-	int ret = syscall(__NR_io_uring_register, ring_fd, IORING_UNREGISTER_BPF_OP, &b, 1);
+	long ret = syscall(__NR_io_uring_register, ring_fd, IORING_UNREGISTER_BPF_OP, &b, 1);
 
-	return ret < 0 ? -errno : ret;
+	return ret < 0 ? -errno : (int)ret;
 }
 
 struct io_uring_sqe *kt_prep_bpf(struct io_uring *ring, unsigned int slot,
@@ -172,7 +172,7 @@ struct kt_req_stat kt_stat(struct kt *k, uint64_t user_data)
 
 static void kt_nap(void)
 {
-	struct timespec ts = { 0, 2 * 1000 * 1000 };
+	struct timespec ts = { 0, 2L * 1000 * 1000 };
 
 	nanosleep(&ts, NULL);
 }

@@ -114,7 +114,7 @@ Test(chain, read_transform_write_async)
 
 Test(chain, read_transform_write_into_untouched_mmap)
 {
-	size_t n = 64 * 1024;
+	size_t n = (size_t)64 * 1024;
 	unsigned char *buf = mmap(NULL, n, PROT_READ | PROT_WRITE,
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 

@@ -212,7 +212,7 @@ Test(errors, null_kernel_unmapped_readonly_user_buffers)
 
 Test(errors, partially_unmapped_user_buffer)
 {
-	char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, (size_t)3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct io_uring_bpf_buf b;
 
 	munmap(p + 4096, 4096);
@@ -224,7 +224,7 @@ Test(errors, partially_unmapped_user_buffer)
 
 		cr_assert_eq(run_bufs(bb, 2), -EFAULT);
 	}
-	munmap(p, 3 * 4096);
+	munmap(p, (size_t)3 * 4096);
 }
 
 Test(errors, fixed_buffer_index_and_range)
@@ -291,7 +291,7 @@ Test(errors, bind_a_detached_link)
 Test(errors, unbind_arguments)
 {
 	struct io_uring_bpf_bind b = { .slot = 0, .flags = 1 };
-	int ret;
+	long ret;
 
 	cr_assert_eq(kt_unbind(ring.ring_fd, 5), -ENOENT);
 	cr_assert_eq(kt_unbind(ring.ring_fd, IORING_BPF_MAX_OPS), -ERANGE);

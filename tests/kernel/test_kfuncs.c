@@ -64,20 +64,20 @@ Test(kfuncs, load_and_store_user_buffers)
 
 Test(kfuncs, load_and_store_across_a_page_boundary)
 {
-	unsigned char *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+	unsigned char *p = mmap(NULL, (size_t)3 * 4096, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned char want[32];
 	struct io_uring_bpf_buf b[2];
 
 	cr_assert_neq(p, MAP_FAILED);
-	fill(p, 4096 * 3, 7);
+	fill(p, (size_t)4096 * 3, 7);
 	/* src: [4000, 4200) straddles page 0/1; dst: page 2 at its end */
 	b[0] = kt_ubuf(p + 4000, 200);
-	b[1] = kt_ubuf(p + 2 * 4096 + 4090 - 64, 70);
+	b[1] = kt_ubuf(p + (size_t)2 * 4096 + 4090 - 64, 70);
 	memcpy(want, p + 4000 + 80, 32);
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_LOADSTORE, b, 2, 80, 38), 32);
-	cr_assert_arr_eq(p + 2 * 4096 + 4090 - 64 + 38, want, 32);
-	munmap(p, 3 * 4096);
+	cr_assert_arr_eq(p + (size_t)2 * 4096 + 4090 - 64 + 38, want, 32);
+	munmap(p, (size_t)3 * 4096);
 }
 
 Test(kfuncs, load_and_store_bounds)
@@ -147,7 +147,7 @@ Test(kfuncs, two_descriptors_of_one_memory)
 
 Test(kfuncs, fixed_buffers)
 {
-	size_t n = 64 * 1024;
+	size_t n = (size_t)64 * 1024;
 	unsigned char *reg = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned char *want = malloc(n);
 	struct iovec iov = { reg, n };
@@ -201,7 +201,7 @@ Test(kfuncs, huge_page_fixed_buffer)
 {
 	size_t n = 4 << 20;
 	unsigned char *reg = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned char *hp, *want = malloc(64 * 1024);
+	unsigned char *hp, *want = malloc((size_t)64 * 1024);
 	struct iovec iov;
 	struct io_uring_bpf_buf b[2];
 
@@ -215,9 +215,9 @@ Test(kfuncs, huge_page_fixed_buffer)
 	cr_assert_eq(io_uring_register_buffers(&ring, &iov, 1), 0);
 	b[0] = kt_fbuf(0, hp + 1234567, 64 * 1024);
 	b[1] = kt_fbuf(0, hp + 100, 64 * 1024);
-	memcpy(want, hp + 1234567, 64 * 1024);
-	cr_assert_eq(kt_run(&ring, 0, KT_MODE_COPY, b, 2, 64 * 1024, 0), 64 * 1024);
-	cr_assert_arr_eq(hp + 100, want, 64 * 1024);
+	memcpy(want, hp + 1234567, (size_t)64 * 1024);
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_COPY, b, 2, (uint64_t)64 * 1024, 0), 64 * 1024);
+	cr_assert_arr_eq(hp + 100, want, (size_t)64 * 1024);
 	munmap(reg, n);
 	free(want);
 }
@@ -227,17 +227,17 @@ static long long sum_words(const unsigned char *p, size_t len)
 	unsigned long long s = 0, w;
 	size_t off;
 
-	for (off = 0; off + 256 <= len && off < 256 * 1024; off += 256)
-		for (int j = 0; j < 32; j++) {
+	for (off = 0; off + 256 <= len && off < (size_t)256 * 1024; off += 256)
+		for (size_t j = 0; j < 32; j++) {
 			memcpy(&w, p + off + j * 8, 8);
 			s += w;
 		}
-	return (s ^ (s >> 32)) & 0x7fffffff;
+	return (long long)((s ^ (s >> 32)) & 0x7fffffff);
 }
 
 Test(kfuncs, never_touched_mmap_buffer)
 {
-	size_t n = 256 * 1024;
+	size_t n = (size_t)256 * 1024;
 	unsigned char *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct io_uring_bpf_buf b[1];
 	unsigned char *q;
@@ -260,7 +260,7 @@ Test(kfuncs, never_touched_mmap_buffer)
 Test(kfuncs, never_touched_shared_file_mapping)
 {
 	char path[] = "/tmp/kt-map.XXXXXX";
-	size_t n = 64 * 1024;
+	size_t n = (size_t)64 * 1024;
 	int fd = mkstemp(path);
 	unsigned char *p, got[8];
 	struct io_uring_bpf_buf b[1];
@@ -270,18 +270,18 @@ Test(kfuncs, never_touched_shared_file_mapping)
 	cr_assert_eq(ftruncate(fd, n), 0);
 	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	cr_assert_neq(p, MAP_FAILED);
-	b[0] = kt_ubuf(p + 4096 * 3, 4096);
+	b[0] = kt_ubuf(p + (size_t)4096 * 3, 4096);
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_STORE_CONST, b, 1, 0, 0x0102030405060708ULL), 8);
 	munmap(p, n);
 	/* the store reached the file (the page was dirtied) */
-	cr_assert_eq(pread(fd, got, 8, 4096 * 3), 8);
+	cr_assert_eq(pread(fd, got, 8, (off_t)4096 * 3), 8);
 	cr_assert_eq(*(unsigned long long *)got, 0x0102030405060708ULL);
 	close(fd);
 }
 
 Test(kfuncs, sum_matches_userspace)
 {
-	size_t n = 200 * 1024;
+	size_t n = (size_t)200 * 1024;
 	unsigned char *p = malloc(n);
 	struct io_uring_bpf_buf b[1];
 

@@ -38,7 +38,7 @@ static void member(struct btf *btf, const struct btf_type *t, const char *name, 
 	int i;
 
 	for (i = 0; i < btf_vlen(t); i++, m++) {
-		if (strcmp(btf__name_by_offset(btf, m->name_off), name))
+		if (strcmp(btf__name_by_offset(btf, m->name_off), name) != 0)
 			continue;
 		cr_assert_eq(btf_member_bit_offset(t, i) / 8, off, "%s at %u, header says %zu",
 			     name, btf_member_bit_offset(t, i) / 8, off);
