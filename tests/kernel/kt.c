@@ -72,6 +72,22 @@ void kt_unload(struct kt *k)
 	memset(k, 0, sizeof(*k));
 }
 
+void kt_setup(struct kt *k, struct io_uring *ring, unsigned int entries, int bind)
+{
+	kt_load(k);
+	kt_ring(ring, entries);
+	if (bind & KT_BIND_MAIN)
+		cr_assert_eq(kt_bind(ring->ring_fd, 0, kt_main_fd(k)), 0);
+	if (bind & KT_BIND_MIN)
+		cr_assert_eq(kt_bind(ring->ring_fd, 1, kt_min_fd(k)), 0);
+}
+
+void kt_teardown(struct kt *k, struct io_uring *ring)
+{
+	io_uring_queue_exit(ring);
+	kt_unload(k);
+}
+
 int kt_main_fd(struct kt *k)
 {
 	return bpf_link__fd(k->link_main);

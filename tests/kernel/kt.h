@@ -26,6 +26,14 @@ void kt_unload(struct kt *k);
 int kt_main_fd(struct kt *k);
 int kt_min_fd(struct kt *k);
 
+/*
+ * The suites' fixture: load the op object, make a ring of `entries` entries and
+ * bind the ops named in `bind` (op_main into slot 0, op_min into slot 1).
+ */
+enum { KT_BIND_NONE = 0, KT_BIND_MAIN = 1, KT_BIND_MIN = 2 };
+void kt_setup(struct kt *k, struct io_uring *ring, unsigned int entries, int bind);
+void kt_teardown(struct kt *k, struct io_uring *ring);
+
 /* A ring with IORING_FEAT_BPF; fails the test clearly without it. */
 void kt_ring(struct io_uring *ring, unsigned int entries);
 void kt_ring_flags(struct io_uring *ring, unsigned int entries, unsigned int flags);

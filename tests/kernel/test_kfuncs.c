@@ -16,15 +16,12 @@ static struct io_uring ring;
 
 static void setup(void)
 {
-	kt_load(&k);
-	kt_ring(&ring, 64);
-	cr_assert_eq(kt_bind(ring.ring_fd, 0, kt_main_fd(&k)), 0);
+	kt_setup(&k, &ring, 64, KT_BIND_MAIN);
 }
 
 static void teardown(void)
 {
-	io_uring_queue_exit(&ring);
-	kt_unload(&k);
+	kt_teardown(&k, &ring);
 }
 
 TestSuite(kfuncs, .init = setup, .fini = teardown, .timeout = 60);

@@ -19,14 +19,12 @@ static struct io_uring ring;
 
 static void setup(void)
 {
-	kt_load(&k);
-	kt_ring(&ring, 256);
+	kt_setup(&k, &ring, 256, KT_BIND_NONE);
 }
 
 static void teardown(void)
 {
-	io_uring_queue_exit(&ring);
-	kt_unload(&k);
+	kt_teardown(&k, &ring);
 }
 
 TestSuite(lifecycle, .init = setup, .fini = teardown, .timeout = 120);
