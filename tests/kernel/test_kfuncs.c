@@ -114,7 +114,7 @@ Test(kfuncs, copy_between_user_buffers)
 	b[0] = kt_ubuf(src, n);
 	b[1] = kt_ubuf(dst, n);
 	/* copy n - 200 bytes from src + 100 to dst + 50 */
-	cr_assert_eq(kt_run(&ring, 0, KT_MODE_COPY, b, 2, n - 200, (50ULL << 32) | 100), n - 200);
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_COPY, b, 2, n - 200, (50ULL << 32) | 100), (int32_t)(n - 200));
 	memset(want, 0, n);
 	memcpy(want + 50, src + 100, n - 200);
 	cr_assert_arr_eq(dst, want, n);
