@@ -137,12 +137,13 @@ static int scratch_file(void)
 static struct result *add_result(struct bench *b, const char *workload, const char *variant,
 				 unsigned int block, unsigned long ops)
 {
-	struct result *r = &b->results[b->nr_results++];
+	struct result *r;
 
-	if (b->nr_results > MAX_RESULTS) {
+	if (b->nr_results == MAX_RESULTS) {
 		fprintf(stderr, "ringflow-bench: more than %d results\n", MAX_RESULTS);
 		exit(1);
 	}
+	r = &b->results[b->nr_results++];
 	memset(r, 0, sizeof(*r));
 	r->workload = workload;
 	r->variant = variant;
@@ -188,9 +189,10 @@ static double per_op(const struct result *r)
 	return r->ops ? r->secs / (double)r->ops : 0;
 }
 
+/* Every section has a workload name of its own, and one base row. */
 static const struct result *section_base(const struct bench *b, const struct result *r)
 {
-	for (unsigned int i = b->section; i < b->nr_results; i++)
+	for (unsigned int i = 0; i < b->nr_results; i++)
 		if (b->results[i].base && !strcmp(b->results[i].workload, r->workload))
 			return &b->results[i];
 	return NULL;
@@ -774,10 +776,7 @@ static int write_json(const struct bench *b, const char *path, const char *acc, 
 		b->failures ? "false" : "true");
 	for (unsigned int i = 0; i < b->nr_results; i++) {
 		const struct result *r = &b->results[i];
-		struct bench scope = *b;
 
-		/* ratios are relative to the base row of the same workload */
-		scope.section = 0;
 		fprintf(f, "    {\"workload\": ");
 		json_string(f, r->workload);
 		fprintf(f, ", \"variant\": ");
@@ -785,7 +784,7 @@ static int write_json(const struct bench *b, const char *path, const char *acc, 
 		fprintf(f, ", \"block\": %u, \"ops\": %lu, \"seconds\": %.6f, \"us_per_op\": %.3f, "
 			"\"lat_us\": %.3f, \"ratio\": %.4f, \"base\": %s, \"round_seconds\": [",
 			r->block, r->ops, r->secs, per_op(r) * 1e6,
-			r->ops ? r->lat_sum / (double)r->ops * 1e6 : 0, ratio(&scope, r),
+			r->ops ? r->lat_sum / (double)r->ops * 1e6 : 0, ratio(b, r),
 			r->base ? "true" : "false");
 		for (unsigned int k = 0; k < r->rounds; k++)
 			fprintf(f, "%s%.6f", k ? ", " : "", r->round_secs[k]);
