@@ -39,7 +39,7 @@ static __always_inline int rf__load_chunk(struct io_uring_bpf_ctx *ctx, u32 buf,
 static __always_inline int rf_crc32c_buf(struct io_uring_bpf_ctx *ctx, u32 buf, u32 *crc)
 {
 	u32 len = rf_buf_len(ctx, buf), c = ~0U;
-	u8 chunk[RF_CHUNK];
+	u8 chunk[RF_CHUNK] __attribute__((aligned(8)));	/* read in 8-byte words */
 	int i, n;
 
 	bpf_for(i, 0, rf__nr_chunks(len)) {

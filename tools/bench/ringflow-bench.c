@@ -747,8 +747,9 @@ static void print_header(const char *acc, bool quick)
 	printf("  us/op: wall time / ops; lat us: mean submission -> completion of one op;\n"
 	       "  ratio: the base row's time per op / this row's (above 1: faster than base).\n"
 	       "  Each variant runs %d times, interleaved with the others: the median is shown.\n"
-	       "  The crc32c code differs: userspace runs the SDK's bitwise rf_crc32c(), the\n"
-	       "  BPF op a table-driven loop over 256-byte chunks; section c compares them alone.\n",
+	       "  Both crc32c codes are slicing-by-8 over the same tables: userspace runs the\n"
+	       "  SDK's rf_crc32c(), the BPF op its loop over 256-byte chunks of the buffer;\n"
+	       "  section c compares them alone.\n",
 	       ROUNDS);
 }
 
