@@ -15,19 +15,19 @@ RF_PAYLOAD(struct rf_builtin_args, RF_BUILTIN_MAX_PAYLOADS);
 __u64 rf_inject_seen;
 
 /* Ops that need the record or payload refuse bad references at submission. */
-int RF_CALLBACK(rf_need_record, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(rf_need_record, struct io_uring_bpf_req *ctx)
 {
 	return rf_record(ctx) ? 0 : -ESTALE;
 }
 
-int RF_CALLBACK(rf_need_payload, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(rf_need_payload, struct io_uring_bpf_req *ctx)
 {
 	struct rf_builtin_args *args;
 
 	return rf_payload_get(ctx, &args);
 }
 
-static __always_inline void add_bytes(struct io_uring_bpf_ctx *ctx, int n)
+static __always_inline void add_bytes(struct io_uring_bpf_req *ctx, int n)
 {
 	struct rf_builtin_record *rec = rf_record(ctx);
 
@@ -35,7 +35,7 @@ static __always_inline void add_bytes(struct io_uring_bpf_ctx *ctx, int n)
 		__sync_fetch_and_add(&rec->bytes, n);
 }
 
-int RF_CALLBACK(rf_copy_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(rf_copy_issue, struct io_uring_bpf_req *ctx)
 {
 	u32 len = rf_buf_len(ctx, 0), dst = rf_buf_len(ctx, 1);
 	s64 n;
@@ -50,7 +50,7 @@ int RF_CALLBACK(rf_copy_issue, struct io_uring_bpf_ctx *ctx)
 }
 RF_OPS(rf_copy, RF_ISSUE(rf_copy_issue));
 
-int RF_CALLBACK(rf_crc32c_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(rf_crc32c_issue, struct io_uring_bpf_req *ctx)
 {
 	struct rf_builtin_record *rec = rf_record(ctx);
 	u32 crc;
@@ -67,7 +67,7 @@ int RF_CALLBACK(rf_crc32c_issue, struct io_uring_bpf_ctx *ctx)
 }
 RF_OPS(rf_crc32c, RF_PREP(rf_need_record), RF_ISSUE(rf_crc32c_issue));
 
-int RF_CALLBACK(rf_xor_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(rf_xor_issue, struct io_uring_bpf_req *ctx)
 {
 	struct rf_builtin_args *args = rf_payload(ctx);
 	int n;
@@ -82,7 +82,7 @@ int RF_CALLBACK(rf_xor_issue, struct io_uring_bpf_ctx *ctx)
 }
 RF_OPS(rf_xor, RF_PREP(rf_need_payload), RF_ISSUE(rf_xor_issue));
 
-int RF_CALLBACK(rf_verify_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(rf_verify_issue, struct io_uring_bpf_req *ctx)
 {
 	struct rf_builtin_record *rec = rf_record(ctx);
 
@@ -94,7 +94,7 @@ int RF_CALLBACK(rf_verify_issue, struct io_uring_bpf_ctx *ctx)
 }
 RF_OPS(rf_verify, RF_PREP(rf_need_record), RF_ISSUE(rf_verify_issue));
 
-int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_req *ctx)
 {
 	struct rf_builtin_args *args = rf_payload(ctx);
 	u64 seen = __sync_fetch_and_add(&rf_inject_seen, 1) + 1;
@@ -111,7 +111,7 @@ int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_ctx *ctx)
 }
 RF_OPS(rf_inject, RF_PREP(rf_need_payload), RF_ISSUE(rf_inject_issue));
 
-int RF_CALLBACK(rf_nop_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(rf_nop_issue, struct io_uring_bpf_req *ctx)
 {
 	return rf_set_result(ctx, 0);
 }

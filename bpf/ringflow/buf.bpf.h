@@ -15,7 +15,7 @@
  * Loads chunk @i (RF_CHUNK bytes from i * RF_CHUNK) of the @len-byte buffer @buf
  * into @chunk. Returns the chunk's length, 0 past the end, or -errno.
  */
-static __always_inline int rf__load_chunk(struct io_uring_bpf_ctx *ctx, u32 buf, u32 len,
+static __always_inline int rf__load_chunk(struct io_uring_bpf_req *ctx, u32 buf, u32 len,
 					  int i, u8 *chunk)
 {
 	u32 off = (u32)i * RF_CHUNK, n;
@@ -36,7 +36,7 @@ static __always_inline int rf__load_chunk(struct io_uring_bpf_ctx *ctx, u32 buf,
  * CRC32C of buffer @buf of the request into *@crc. Returns the bytes summed or
  * -errno from the kfunc.
  */
-static __always_inline int rf_crc32c_buf(struct io_uring_bpf_ctx *ctx, u32 buf, u32 *crc)
+static __always_inline int rf_crc32c_buf(struct io_uring_bpf_req *ctx, u32 buf, u32 *crc)
 {
 	u32 len = rf_buf_len(ctx, buf), c = ~0U;
 	u8 chunk[RF_CHUNK] __attribute__((aligned(8)));	/* read in 8-byte words */
@@ -56,7 +56,7 @@ static __always_inline int rf_crc32c_buf(struct io_uring_bpf_ctx *ctx, u32 buf, 
  * XORs buffer @buf in place with a 4-byte @key repeated (byte k of the buffer
  * with byte k % 4 of the key, little-endian). Returns bytes done or -errno.
  */
-static __always_inline int rf_xor_buf(struct io_uring_bpf_ctx *ctx, u32 buf, u32 key)
+static __always_inline int rf_xor_buf(struct io_uring_bpf_req *ctx, u32 buf, u32 key)
 {
 	u32 len = rf_buf_len(ctx, buf);
 	u8 chunk[RF_CHUNK];

@@ -7,22 +7,22 @@
 #define RINGFLOW_KFUNCS_BPF_H
 
 /* Result of the request when issue returns 0 (else the return value). */
-extern int bpf_io_set_result(struct io_uring_bpf_ctx *ctx, s32 res) __ksym;
+extern int bpf_io_set_result(struct io_uring_bpf_req *ctx, s32 res) __ksym;
 /* Copy bytes of buffer @buf at @off into @dst; returns bytes copied or -errno. */
-extern int bpf_io_buf_load(struct io_uring_bpf_ctx *ctx, u32 buf, u64 off, void *dst,
+extern int bpf_io_buf_load(struct io_uring_bpf_req *ctx, u32 buf, u64 off, void *dst,
 			   u32 dst__sz) __ksym;
 /* Copy @src into buffer @buf at @off; returns bytes copied or -errno. */
-extern int bpf_io_buf_store(struct io_uring_bpf_ctx *ctx, u32 buf, u64 off,
+extern int bpf_io_buf_store(struct io_uring_bpf_req *ctx, u32 buf, u64 off,
 			    const void *src, u32 src__sz) __ksym;
 /*
  * Copy between two buffers of the request; returns bytes copied or -errno. A
  * position is (buffer << 32 | offset): BPF calls take at most 5 arguments.
  */
-extern s64 bpf_io_buf_copy(struct io_uring_bpf_ctx *ctx, u64 dst_pos, u64 src_pos,
+extern s64 bpf_io_buf_copy(struct io_uring_bpf_req *ctx, u64 dst_pos, u64 src_pos,
 			   u64 len) __ksym;
 #define RF_BUF_POS(buf, off)	(((u64)(buf) << 32) | (u32)(off))
 
-static __always_inline s64 rf_buf_copy(struct io_uring_bpf_ctx *ctx, u32 dst_buf,
+static __always_inline s64 rf_buf_copy(struct io_uring_bpf_req *ctx, u32 dst_buf,
 				       u32 dst_off, u32 src_buf, u32 src_off, u64 len)
 {
 	return bpf_io_buf_copy(ctx, RF_BUF_POS(dst_buf, dst_off),

@@ -53,19 +53,19 @@
 		       "records must not need more than 8-byte alignment");	\
 	rf__mmapable_array(rf_chains, struct rf_chain_value, max);		\
 	static __always_inline struct rf_chain_value *				\
-	rf__chain_value(struct io_uring_bpf_ctx *ctx)				\
+	rf__chain_value(struct io_uring_bpf_req *ctx)				\
 	{									\
 		struct rf_chain_value *v;					\
 		rf__entry(&rf_chains, ctx->args[RF_ARG_RECORD], &v);		\
 		return v;							\
 	}									\
-	static __always_inline record_type *rf_record(struct io_uring_bpf_ctx *ctx) \
+	static __always_inline record_type *rf_record(struct io_uring_bpf_req *ctx) \
 	{									\
 		struct rf_chain_value *v = rf__chain_value(ctx);		\
 		return v ? &v->rec : NULL;					\
 	}									\
 	static __always_inline struct rf_chain_hdr *				\
-	rf_chain_hdr(struct io_uring_bpf_ctx *ctx)				\
+	rf_chain_hdr(struct io_uring_bpf_req *ctx)				\
 	{									\
 		struct rf_chain_value *v = rf__chain_value(ctx);		\
 		return v ? &v->hdr : NULL;					\
@@ -82,7 +82,7 @@
 		args_type args;							\
 	};									\
 	rf__mmapable_array(rf_payloads, struct rf_payload_value, max);		\
-	static __always_inline int rf_payload_get(struct io_uring_bpf_ctx *ctx,	\
+	static __always_inline int rf_payload_get(struct io_uring_bpf_req *ctx,	\
 						  args_type **args)		\
 	{									\
 		struct rf_payload_value *v;					\
@@ -90,7 +90,7 @@
 		*args = v ? &v->args : NULL;					\
 		return err;							\
 	}									\
-	static __always_inline args_type *rf_payload(struct io_uring_bpf_ctx *ctx) \
+	static __always_inline args_type *rf_payload(struct io_uring_bpf_req *ctx) \
 	{									\
 		args_type *args;						\
 		rf_payload_get(ctx, &args);					\

@@ -3,7 +3,7 @@
  * Defining ops without struct_ops boilerplate (in the spirit of scx's
  * BPF_STRUCT_OPS / SCX_OPS_DEFINE):
  *
- *	int RF_CALLBACK(hello_issue, struct io_uring_bpf_ctx *ctx)
+ *	int RF_CALLBACK(hello_issue, struct io_uring_bpf_req *ctx)
  *	{
  *		return rf_set_result(ctx, 42);
  *	}
@@ -45,24 +45,24 @@
 
 #define RF_OPS(__name, ...)							\
 	_Static_assert(sizeof(#__name) <= 16, "op name longer than 15 characters"); \
-	SEC(".struct_ops.link") struct io_uring_bpf_ops __name = {		\
+	SEC(".struct_ops.link") struct io_uring_bpf_req_ops __name = {		\
 		.name = #__name,						\
 		__VA_ARGS__							\
 	}
 
 /* The request as its callbacks see it. */
-static __always_inline unsigned int rf_stage(const struct io_uring_bpf_ctx *ctx)
+static __always_inline unsigned int rf_stage(const struct io_uring_bpf_req *ctx)
 {
 	return RF_UDATA_STAGE(ctx->user_data);
 }
 
-static __always_inline u32 rf_op_flags(const struct io_uring_bpf_ctx *ctx)
+static __always_inline u32 rf_op_flags(const struct io_uring_bpf_req *ctx)
 {
 	return ctx->op_flags;
 }
 
 /* Length of buffer @i of the request, 0 when it has no such buffer. */
-static __always_inline u32 rf_buf_len(const struct io_uring_bpf_ctx *ctx, u32 i)
+static __always_inline u32 rf_buf_len(const struct io_uring_bpf_req *ctx, u32 i)
 {
 	if (i >= ctx->nr_bufs || i >= sizeof(ctx->buf_len) / sizeof(ctx->buf_len[0]))
 		return 0;
@@ -70,7 +70,7 @@ static __always_inline u32 rf_buf_len(const struct io_uring_bpf_ctx *ctx, u32 i)
 }
 
 /* Sets the CQE result and returns 0, so `return rf_set_result(ctx, n);` works. */
-static __always_inline int rf_set_result(struct io_uring_bpf_ctx *ctx, s32 res)
+static __always_inline int rf_set_result(struct io_uring_bpf_req *ctx, s32 res)
 {
 	bpf_io_set_result(ctx, res);
 	return 0;

@@ -4,7 +4,7 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-int RF_CALLBACK(hello_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(hello_issue, struct io_uring_bpf_req *ctx)
 {
 	return rf_set_result(ctx, 42 + (s32)rf_op_flags(ctx));
 }

@@ -20,14 +20,14 @@ RF_CHAIN_RECORD(struct calc_record, 64);
 RF_PAYLOAD(struct calc_args, 64);
 
 /* Refuse a bad slot at submission, before anything runs. */
-int RF_CALLBACK(calc_prep, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(calc_prep, struct io_uring_bpf_req *ctx)
 {
 	struct calc_args *args;
 
 	return rf_payload_get(ctx, &args);
 }
 
-int RF_CALLBACK(calc_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(calc_issue, struct io_uring_bpf_req *ctx)
 {
 	struct calc_args *args = rf_payload(ctx);
 	struct calc_record *rec = rf_record(ctx);

@@ -14,7 +14,7 @@ struct sum_record {
 
 RF_CHAIN_RECORD(struct sum_record, 64);
 
-int RF_CALLBACK(sum_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(sum_issue, struct io_uring_bpf_req *ctx)
 {
 	struct sum_record *rec = rf_record(ctx);
 	u32 crc;

@@ -14,7 +14,7 @@ struct verify_record {
 
 RF_CHAIN_RECORD(struct verify_record, 64);
 
-int RF_CALLBACK(sum_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(sum_issue, struct io_uring_bpf_req *ctx)
 {
 	struct verify_record *rec = rf_record(ctx);
 	int n;
@@ -26,7 +26,7 @@ int RF_CALLBACK(sum_issue, struct io_uring_bpf_ctx *ctx)
 }
 RF_OPS(sum, RF_ISSUE(sum_issue));
 
-int RF_CALLBACK(check_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(check_issue, struct io_uring_bpf_req *ctx)
 {
 	struct verify_record *rec = rf_record(ctx);
 

@@ -22,7 +22,7 @@ RF_PAYLOAD(struct inject_args, 64);
 /* Shared by every ring the op is bound into. */
 __u64 requests;
 
-int RF_CALLBACK(inject_prep, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(inject_prep, struct io_uring_bpf_req *ctx)
 {
 	struct inject_args *args;
 	int err = rf_payload_get(ctx, &args);
@@ -32,7 +32,7 @@ int RF_CALLBACK(inject_prep, struct io_uring_bpf_ctx *ctx)
 	return err;
 }
 
-int RF_CALLBACK(inject_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(inject_issue, struct io_uring_bpf_req *ctx)
 {
 	struct inject_args *args = rf_payload(ctx);
 	struct inject_record *rec = rf_record(ctx);

@@ -8,7 +8,7 @@
  *
  * The numbers (opcode 58, register opcodes 31/32, feature bit 16) extend the 6.12
  * lists and are taken by other features in later upstream kernels (6.15 reports
- * bit 16 as IORING_FEAT_RW_ATTR): check the kernel BTF for struct io_uring_bpf_ops,
+ * bit 16 as IORING_FEAT_RW_ATTR): check the kernel BTF for struct io_uring_bpf_req_ops,
  * as rf_probe() does, before trusting the feature bit alone.
  */
 #ifndef RINGFLOW_UAPI_H
@@ -23,7 +23,7 @@
 
 /*
  * IORING_OP_BPF: a request whose behaviour is a BPF struct_ops program
- * (struct io_uring_bpf_ops) bound into a slot of this ring.
+ * (struct io_uring_bpf_req_ops) bound into a slot of this ring.
  *
  * SQE fields:
  *   opcode        IORING_OP_BPF
@@ -34,7 +34,7 @@
  *   off, addr3    two 64-bit arguments, ctx->args[0] and ctx->args[1]
  *   ioprio, buf_index, file_index, __pad2 must be 0; fd is ignored
  *
- * Callback contract (struct io_uring_bpf_ops):
+ * Callback contract (struct io_uring_bpf_req_ops):
  *   prep     runs once, at submission, after the kernel has validated the SQE and
  *            the buffers. Returns 0 or -errno; -errno completes the request with
  *            that error (fail runs, cleanup does not).
@@ -52,7 +52,7 @@
  * Every request completes exactly once. Programs may not sleep.
  *
  * Errors of IORING_OP_BPF requests, in the CQE:
- *   -EOPNOTSUPP  kernel built without CONFIG_IO_URING_BPF
+ *   -EOPNOTSUPP  kernel built without CONFIG_IO_URING_BPF_OP
  *   -EINVAL      reserved SQE field set, bad buffer descriptor (type, reserved
  *                bits), len > 0 with addr = 0
  *   -ERANGE      op slot >= IORING_BPF_MAX_OPS
@@ -110,7 +110,7 @@ struct io_uring_bpf_buf {
  *   IORING_REGISTER_BPF_OP    bind the op of a struct_ops link (bind.link_fd) into
  *                             bind.slot: -EBUSY when the slot is taken, -ERANGE
  *                             for a bad slot, -EBADF/-EINVAL when link_fd is not
- *                             an attached io_uring_bpf_ops link, -EPERM without
+ *                             an attached io_uring_bpf_req_ops link, -EPERM without
  *                             CAP_BPF. One op can be bound into many rings.
  *   IORING_UNREGISTER_BPF_OP  unbind bind.slot (link_fd ignored): -ENOENT when
  *                             empty. Requests already submitted keep the op alive
@@ -133,7 +133,7 @@ struct io_uring_bpf_bind {
  * What the program sees of its request (the ctx argument of every callback).
  * Only pdu is writable; it is zeroed before prep and kept until cleanup.
  */
-struct io_uring_bpf_ctx {
+struct io_uring_bpf_req {
 	__u64	user_data;
 	__u64	args[2];	/* sqe->off, sqe->addr3 */
 	__u32	op_flags;	/* low 24 bits of sqe->bpf_op_flags */

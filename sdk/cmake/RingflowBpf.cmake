@@ -23,7 +23,7 @@ function(ringflow_bpf_skeleton)
   ringflow_bpf_supported(_rf_supported)
   if(NOT _rf_supported)
     message(FATAL_ERROR "ringflow_bpf_skeleton: ${RINGFLOW_VMLINUX_H_DIR}/vmlinux.h has no "
-                        "struct io_uring_bpf_ops: it was not generated from the ringflow "
+                        "struct io_uring_bpf_req_ops: it was not generated from the ringflow "
                         "kernel (kernel lacks IORING_OP_BPF?); regenerate it from the "
                         "ringflow kernel's BTF")
   endif()
@@ -66,7 +66,7 @@ function(ringflow_bpf_skeleton)
 endfunction()
 
 # ringflow_bpf_supported(<var>): sets <var> to TRUE when RINGFLOW_VMLINUX_H_DIR's
-# vmlinux.h describes the IORING_OP_BPF types (struct io_uring_bpf_ops), i.e. when
+# vmlinux.h describes the IORING_OP_BPF types (struct io_uring_bpf_req_ops), i.e. when
 # ringflow_bpf_skeleton() can build ops. Checked once per vmlinux.h.
 function(ringflow_bpf_supported var)
   set(header "${RINGFLOW_VMLINUX_H_DIR}/vmlinux.h")
@@ -75,7 +75,7 @@ function(ringflow_bpf_supported var)
   if(NOT known)
     set(found FALSE)
     if(EXISTS "${header}")
-      file(STRINGS "${header}" hits REGEX "^struct io_uring_bpf_ops {" LIMIT_COUNT 1)
+      file(STRINGS "${header}" hits REGEX "^struct io_uring_bpf_req_ops {" LIMIT_COUNT 1)
       if(hits)
         set(found TRUE)
       endif()

@@ -61,9 +61,9 @@ const char *rf_load_hint(const char *log)
 	    strstr(log, "Error loading vmlinux BTF"))
 		return "the running kernel has no BTF (/sys/kernel/btf/vmlinux): run on the "
 		       "ringflow kernel, see tools/vm-run";
-	if (strstr(log, "io_uring_bpf_ops") &&
+	if (strstr(log, "io_uring_bpf_req_ops") &&
 	    (strstr(log, "not found in kernel BTF") || strstr(log, "struct_ops init_kern")))
-		return "the running kernel lacks IORING_OP_BPF (struct io_uring_bpf_ops): "
+		return "the running kernel lacks IORING_OP_BPF (struct io_uring_bpf_req_ops): "
 		       "run on the ringflow kernel, see tools/vm-run";
 	if (strstr(log, "failed to find kernel BTF type ID of") ||
 	    strstr(log, "kfunc") || strstr(log, "bpf_io_"))
@@ -78,7 +78,7 @@ const char *rf_load_hint(const char *log)
 		return "the program was built against a vmlinux.h that does not match the "
 		       "running kernel: regenerate it from this kernel's BTF";
 	if (strstr(log, "outside pdu") || strstr(log, "only read is supported"))
-		return "ops may write only ctx->pdu of their io_uring_bpf_ctx";
+		return "ops may write only ctx->pdu of their io_uring_bpf_req";
 	if (strstr(log, "Permission denied") || strstr(log, "Operation not permitted"))
 		return "loading BPF programs needs CAP_BPF (run as root in the VM)";
 	return "see the verifier log below";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Feature probe: the two things a kernel without the ringflow patches lacks are
- * IORING_FEAT_BPF in io_uring_setup()'s features and struct io_uring_bpf_ops in its
+ * IORING_FEAT_BPF in io_uring_setup()'s features and struct io_uring_bpf_req_ops in its
  * BTF. A ctx layout different from uapi.h means this SDK was built for another
  * version of the kernel interface.
  */
@@ -64,18 +64,18 @@ static int probe_btf_uncached(void)
 	if (!btf)
 		return rf_fail(-EOPNOTSUPP, "kernel %s has no BTF (/sys/kernel/btf/vmlinux): "
 			       RUN_HINT, kernel_release());
-	if (btf__find_by_name_kind(btf, "io_uring_bpf_ops", BTF_KIND_STRUCT) < 0) {
+	if (btf__find_by_name_kind(btf, "io_uring_bpf_req_ops", BTF_KIND_STRUCT) < 0) {
 		err = rf_fail(-EOPNOTSUPP, "kernel %s lacks IORING_OP_BPF (no struct "
-			      "io_uring_bpf_ops in its BTF): " RUN_HINT, kernel_release());
+			      "io_uring_bpf_req_ops in its BTF): " RUN_HINT, kernel_release());
 		goto out;
 	}
-	id = btf__find_by_name_kind(btf, "io_uring_bpf_ctx", BTF_KIND_STRUCT);
+	id = btf__find_by_name_kind(btf, "io_uring_bpf_req", BTF_KIND_STRUCT);
 	t = id < 0 ? NULL : btf__type_by_id(btf, id);
-	if (!t || t->size != sizeof(struct io_uring_bpf_ctx))
-		err = rf_fail(-EOPNOTSUPP, "kernel %s's struct io_uring_bpf_ctx (%u bytes) does "
+	if (!t || t->size != sizeof(struct io_uring_bpf_req))
+		err = rf_fail(-EOPNOTSUPP, "kernel %s's struct io_uring_bpf_req (%u bytes) does "
 			      "not match this SDK's uapi.h (%zu bytes): rebuild the SDK and "
 			      "your BPF programs against this kernel", kernel_release(),
-			      t ? t->size : 0, sizeof(struct io_uring_bpf_ctx));
+			      t ? t->size : 0, sizeof(struct io_uring_bpf_req));
 out:
 	btf__free(btf);
 	return err;

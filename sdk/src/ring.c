@@ -165,7 +165,7 @@ int rf_ring_bind(struct rf_ring *ring, unsigned int slot, const struct bpf_link 
 		return rf_fail(err, "binding ops needs CAP_BPF");
 	case -EINVAL:
 	case -EBADF:
-		return rf_fail(err, "link fd %d is not an attached io_uring_bpf_ops link: "
+		return rf_fail(err, "link fd %d is not an attached io_uring_bpf_req_ops link: "
 			       "declare the ops with RF_OPS() and attach the skeleton",
 			       bind.link_fd);
 	default:

@@ -44,7 +44,7 @@ void kt_ring_flags(struct io_uring *ring, unsigned int entries, unsigned int fla
 	cr_assert_eq(ret, 0, "io_uring_queue_init: %s", strerror(-ret));
 	cr_assert(p.features & IORING_FEAT_BPF,
 		  "the running kernel lacks IORING_FEAT_BPF: not the ringflow kernel, "
-		  "or built without CONFIG_IO_URING_BPF");
+		  "or built without CONFIG_IO_URING_BPF_OP");
 }
 
 void kt_load(struct kt *k)
@@ -53,7 +53,7 @@ void kt_load(struct kt *k)
 	libbpf_set_print(libbpf_print);
 	cr_assert(kt_kernel_has_bpf(),
 		  "the running kernel lacks IORING_FEAT_BPF: not the ringflow kernel, "
-		  "or built without CONFIG_IO_URING_BPF");
+		  "or built without CONFIG_IO_URING_BPF_OP");
 	k->skel = kt_ops__open_and_load();
 	cr_assert_not_null(k->skel, "loading kt_ops.bpf.c failed: %s", strerror(errno));
 	k->link_main = bpf_map__attach_struct_ops(k->skel->maps.op_main);

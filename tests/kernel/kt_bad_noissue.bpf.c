@@ -7,12 +7,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("struct_ops/prep")
-int BPF_PROG(noissue_prep, struct io_uring_bpf_ctx *rq)
+int BPF_PROG(noissue_prep, struct io_uring_bpf_req *rq)
 {
 	return 0;
 }
 
 SEC(".struct_ops.link")
-struct io_uring_bpf_ops op_noissue = {
+struct io_uring_bpf_req_ops op_noissue = {
 	.prep = (void *)noissue_prep,
 };

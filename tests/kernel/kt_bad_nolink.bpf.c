@@ -7,12 +7,12 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("struct_ops/issue")
-int BPF_PROG(nolink_issue, struct io_uring_bpf_ctx *rq)
+int BPF_PROG(nolink_issue, struct io_uring_bpf_req *rq)
 {
 	return 0;
 }
 
 SEC(".struct_ops")
-struct io_uring_bpf_ops op_nolink = {
+struct io_uring_bpf_req_ops op_nolink = {
 	.issue = (void *)nolink_issue,
 };

@@ -7,13 +7,13 @@
 char LICENSE[] SEC("license") = "GPL";
 
 SEC("struct_ops/issue")
-int BPF_PROG(write_issue, struct io_uring_bpf_ctx *rq)
+int BPF_PROG(write_issue, struct io_uring_bpf_req *rq)
 {
 	rq->user_data = 1;
 	return 0;
 }
 
 SEC(".struct_ops.link")
-struct io_uring_bpf_ops op_write = {
+struct io_uring_bpf_req_ops op_write = {
 	.issue = (void *)write_issue,
 };

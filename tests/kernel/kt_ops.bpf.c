@@ -18,12 +18,12 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-extern int bpf_io_set_result(struct io_uring_bpf_ctx *rq, s32 res) __ksym;
-extern int bpf_io_buf_load(struct io_uring_bpf_ctx *rq, u32 buf, u64 off,
+extern int bpf_io_set_result(struct io_uring_bpf_req *rq, s32 res) __ksym;
+extern int bpf_io_buf_load(struct io_uring_bpf_req *rq, u32 buf, u64 off,
 			   void *dst, u32 dst__sz) __ksym;
-extern int bpf_io_buf_store(struct io_uring_bpf_ctx *rq, u32 buf, u64 off,
+extern int bpf_io_buf_store(struct io_uring_bpf_req *rq, u32 buf, u64 off,
 			    const void *src, u32 src__sz) __ksym;
-extern s64 bpf_io_buf_copy(struct io_uring_bpf_ctx *rq, u64 dst_pos, u64 src_pos,
+extern s64 bpf_io_buf_copy(struct io_uring_bpf_req *rq, u64 dst_pos, u64 src_pos,
 			   u64 len) __ksym;
 
 #define BUF_POS(buf, off) (((u64)(buf) << 32) | (u32)(off))
@@ -63,7 +63,7 @@ __s64 last_fail_res;
 __u64 last_fail_user_data;
 __s64 fail_order_bad;		/* fail after cleanup, or cleanup twice */
 
-static __always_inline void count(struct io_uring_bpf_ctx *rq, u32 cb, s32 res)
+static __always_inline void count(struct io_uring_bpf_req *rq, u32 cb, s32 res)
 {
 	struct kt_req_stat zero = {}, *st;
 	u64 key = rq->user_data, one = 1, *v;
@@ -97,7 +97,7 @@ static __always_inline void count(struct io_uring_bpf_ctx *rq, u32 cb, s32 res)
 }
 
 SEC("struct_ops/prep")
-int BPF_PROG(kt_prep, struct io_uring_bpf_ctx *rq)
+int BPF_PROG(kt_prep, struct io_uring_bpf_req *rq)
 {
 	u32 err = (rq->op_flags >> KT_PREP_ERR_SHIFT) & 0xff;
 	u32 mode = rq->op_flags & KT_MODE_MASK;
@@ -121,7 +121,7 @@ extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
  * xor buffer 0 (at most 64 KiB + 63 bytes) in place with key. Offsets derive
  * from the iterator's index so that the loop body is verified once.
  */
-static int xor_buf(struct io_uring_bpf_ctx *rq, u8 key)
+static int xor_buf(struct io_uring_bpf_req *rq, u8 key)
 {
 	u64 data[8] = {}, k = 0x0101010101010101ULL * key;
 	u32 len = rq->buf_len[0], off, n;
@@ -163,7 +163,7 @@ static int xor_buf(struct io_uring_bpf_ctx *rq, u8 key)
 }
 
 /* sum of the little-endian u64 words of buffer 0 (256-byte blocks, 256 KiB) */
-static s64 sum_buf(struct io_uring_bpf_ctx *rq)
+static s64 sum_buf(struct io_uring_bpf_req *rq)
 {
 	u64 data[32] = {}, sum = 0;
 	int nb = rq->buf_len[0] / 256, j, err = 0, *i;
@@ -187,7 +187,7 @@ static s64 sum_buf(struct io_uring_bpf_ctx *rq)
 }
 
 SEC("struct_ops/issue")
-int BPF_PROG(kt_issue, struct io_uring_bpf_ctx *rq)
+int BPF_PROG(kt_issue, struct io_uring_bpf_req *rq)
 {
 	u32 mode = rq->op_flags & KT_MODE_MASK;
 	u8 data[32] = {};
@@ -254,7 +254,7 @@ int BPF_PROG(kt_issue, struct io_uring_bpf_ctx *rq)
 }
 
 SEC("struct_ops/fail")
-void BPF_PROG(kt_fail, struct io_uring_bpf_ctx *rq, int res)
+void BPF_PROG(kt_fail, struct io_uring_bpf_req *rq, int res)
 {
 	count(rq, KT_CB_FAIL, res);
 	last_fail_res = res;
@@ -262,13 +262,13 @@ void BPF_PROG(kt_fail, struct io_uring_bpf_ctx *rq, int res)
 }
 
 SEC("struct_ops/cleanup")
-void BPF_PROG(kt_cleanup, struct io_uring_bpf_ctx *rq)
+void BPF_PROG(kt_cleanup, struct io_uring_bpf_req *rq)
 {
 	count(rq, KT_CB_CLEANUP, 0);
 }
 
 SEC(".struct_ops.link")
-struct io_uring_bpf_ops op_main = {
+struct io_uring_bpf_req_ops op_main = {
 	.prep		= (void *)kt_prep,
 	.issue		= (void *)kt_issue,
 	.fail		= (void *)kt_fail,
@@ -278,13 +278,13 @@ struct io_uring_bpf_ops op_main = {
 
 /* A second op with only the mandatory callback: results 1000 + args[0]. */
 SEC("struct_ops/issue")
-int BPF_PROG(kt_issue_only, struct io_uring_bpf_ctx *rq)
+int BPF_PROG(kt_issue_only, struct io_uring_bpf_req *rq)
 {
 	bpf_io_set_result(rq, 1000 + (s32)rq->args[0]);
 	return 0;
 }
 
 SEC(".struct_ops.link")
-struct io_uring_bpf_ops op_min = {
+struct io_uring_bpf_req_ops op_min = {
 	.issue		= (void *)kt_issue_only,
 };

@@ -12,7 +12,7 @@ Test(uapi, feature_bit)
 {
 	cr_assert(kt_kernel_has_bpf(),
 		  "the running kernel lacks IORING_FEAT_BPF: not the ringflow kernel, "
-		  "or built without CONFIG_IO_URING_BPF");
+		  "or built without CONFIG_IO_URING_BPF_OP");
 }
 
 Test(uapi, opcode_is_probed_as_supported)
@@ -54,19 +54,19 @@ Test(uapi, ctx_layout_matches_the_header)
 	int id;
 
 	cr_assert_not_null(btf);
-	t = find(btf, "io_uring_bpf_ctx", BTF_KIND_STRUCT, &id);
-	cr_assert_eq(t->size, sizeof(struct io_uring_bpf_ctx));
-	member(btf, t, "user_data", offsetof(struct io_uring_bpf_ctx, user_data));
-	member(btf, t, "args", offsetof(struct io_uring_bpf_ctx, args));
-	member(btf, t, "op_flags", offsetof(struct io_uring_bpf_ctx, op_flags));
-	member(btf, t, "nr_bufs", offsetof(struct io_uring_bpf_ctx, nr_bufs));
-	member(btf, t, "buf_len", offsetof(struct io_uring_bpf_ctx, buf_len));
-	member(btf, t, "pdu", offsetof(struct io_uring_bpf_ctx, pdu));
+	t = find(btf, "io_uring_bpf_req", BTF_KIND_STRUCT, &id);
+	cr_assert_eq(t->size, sizeof(struct io_uring_bpf_req));
+	member(btf, t, "user_data", offsetof(struct io_uring_bpf_req, user_data));
+	member(btf, t, "args", offsetof(struct io_uring_bpf_req, args));
+	member(btf, t, "op_flags", offsetof(struct io_uring_bpf_req, op_flags));
+	member(btf, t, "nr_bufs", offsetof(struct io_uring_bpf_req, nr_bufs));
+	member(btf, t, "buf_len", offsetof(struct io_uring_bpf_req, buf_len));
+	member(btf, t, "pdu", offsetof(struct io_uring_bpf_req, pdu));
 	t = find(btf, "io_uring_bpf_buf", BTF_KIND_STRUCT, &id);
 	cr_assert_eq(t->size, 16);
 	t = find(btf, "io_uring_bpf_bind", BTF_KIND_STRUCT, &id);
 	cr_assert_eq(t->size, sizeof(struct io_uring_bpf_bind));
-	t = find(btf, "io_uring_bpf_ops", BTF_KIND_STRUCT, &id);
+	t = find(btf, "io_uring_bpf_req_ops", BTF_KIND_STRUCT, &id);
 	member(btf, t, "prep", 0);
 	member(btf, t, "issue", 8);
 	member(btf, t, "fail", 16);
@@ -81,5 +81,5 @@ Test(uapi, ctx_layout_matches_the_header)
 
 Test(uapi, pdu_is_at_least_40_bytes)
 {
-	cr_assert_geq(sizeof(((struct io_uring_bpf_ctx *)0)->pdu), 40);
+	cr_assert_geq(sizeof(((struct io_uring_bpf_req *)0)->pdu), 40);
 }

@@ -4,7 +4,7 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-int RF_CALLBACK(bad_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(bad_issue, struct io_uring_bpf_req *ctx)
 {
 	ctx->args[0] = 1;
 	return 0;

@@ -43,7 +43,7 @@ Test(errors, strerror_names_the_errno)
 Test(errors, load_hints_match_the_usual_causes)
 {
 	cr_assert_not_null(strstr(rf_load_hint("libbpf: struct_ops init_kern: struct "
-					       "io_uring_bpf_ops is not found in kernel BTF\n"),
+					       "io_uring_bpf_req_ops is not found in kernel BTF\n"),
 				  "lacks IORING_OP_BPF"));
 	cr_assert_not_null(strstr(rf_load_hint("libbpf: extern (func ksym) 'bpf_io_buf_load': "
 					       "not found in kernel or module BTFs\n"),
@@ -51,7 +51,7 @@ Test(errors, load_hints_match_the_usual_causes)
 	cr_assert_not_null(strstr(rf_load_hint("libbpf: prog 'x': relo #0: failed to resolve "
 					       "CO-RE relocation\n"),
 				  "vmlinux.h"));
-	cr_assert_not_null(strstr(rf_load_hint("write to io_uring_bpf_ctx at off 8 size 8 "
+	cr_assert_not_null(strstr(rf_load_hint("write to io_uring_bpf_req at off 8 size 8 "
 					       "outside pdu\n"),
 				  "pdu"));
 	cr_assert_not_null(strstr(rf_load_hint("libbpf: failed to find valid kernel BTF\n"),

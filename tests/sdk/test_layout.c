@@ -37,8 +37,8 @@ Test(layout, builtin_record_and_args)
 
 Test(layout, uapi_ctx_matches_the_kernel_contract)
 {
-	cr_assert_eq(offsetof(struct io_uring_bpf_ctx, args), 8);
-	cr_assert_eq(offsetof(struct io_uring_bpf_ctx, pdu), 48);
+	cr_assert_eq(offsetof(struct io_uring_bpf_req, args), 8);
+	cr_assert_eq(offsetof(struct io_uring_bpf_req, pdu), 48);
 	cr_assert_eq(sizeof(struct io_uring_bpf_buf), 16);
 	cr_assert_eq(sizeof(struct io_uring_bpf_bind), 16);
 }

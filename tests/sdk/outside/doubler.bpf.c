@@ -15,7 +15,7 @@ struct doubler_record {
 RF_CHAIN_RECORD(struct doubler_record, 16);
 RF_PAYLOAD(struct doubler_args, 16);
 
-int RF_CALLBACK(doubler_issue, struct io_uring_bpf_ctx *ctx)
+int RF_CALLBACK(doubler_issue, struct io_uring_bpf_req *ctx)
 {
 	struct doubler_args *args = rf_payload(ctx);
 	struct doubler_record *rec = rf_record(ctx);
