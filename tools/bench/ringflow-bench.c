@@ -1,18 +1,37 @@
 // SPDX-License-Identifier: MIT
 /*
- * ringflow-bench: IORING_OP_BPF against doing the same work from userspace, every
+ * ringflow-bench: IORING_OP_BPF against the best a user would write instead, every
  * variant in the same run on the same data, reported as ratios.
  *
  *   a. per-request overhead: the built-in rf_nop op against IORING_OP_NOP;
- *   b. read -> crc32c -> write of a tmpfs file, per block: one linked chain with the
- *      rf_crc32c op in the kernel, io_uring round trips with the crc32c in userspace,
- *      and plain pread/pwrite;
- *   c. crc32c alone, to tell how much of b is the checksum code itself.
+ *   b. read -> crc32c -> write of a tmpfs file, per block: linked chains with the
+ *      rf_crc32c op in the kernel, against pread/pwrite and batched io_uring round
+ *      trips with the crc32c in userspace;
+ *   c. crc32c alone, to tell how much of b is the checksum code itself;
+ *   d. per-request arguments: an mmap'ed payload slot against bpf_map_update_elem().
  *
- * Every variant's checksums and output file are compared; any mismatch exits 1.
+ * Cost. With --icount (tools/bench/run's default) the guest runs under qemu's
+ * -icount shift=0,sleep=off: the TSC then advances exactly one tick per executed
+ * guest instruction (measured: a loop of 2,000,000 instructions reads 2,000,005
+ * between two rdtsc), so TSC deltas are instruction counts: user and kernel code,
+ * interrupts and any other task that ran in between, identical from run to run.
+ * CLOCK_MONOTONIC is no better: the kernel's clocksource is that TSC, scaled by a
+ * calibrated ~1 GHz rate, so its nanoseconds are only nearly instructions. Without
+ * --icount the TSC is calibrated against CLOCK_MONOTONIC and the figures are TCG
+ * wall time: not performance (emulation cost is uneven), a smoke signal only.
+ *
+ * Kernel entries. Instruction counts do not weigh the cost of entering the kernel,
+ * so every row also shows system calls per op, counted exactly: before measuring, a
+ * forked child runs the whole benchmark once under ptrace(PTRACE_SYSCALL), and the
+ * parent counts its syscall-entry stops between two marker calls around each
+ * variant. liburing issues io_uring_enter() inline, so wrapping syscall() would
+ * miss it; ptrace sees every entry. The measured pass is not traced.
+ *
+ * Every variant's checksums and output are compared; any mismatch exits 1.
  * Runs in the ringflow VM: tools/bench/run [--quick] [--check] [--json FILE].
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,30 +39,41 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <x86intrin.h>
+#include <nmmintrin.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <ringflow/ringflow.h>
 #include <ringflow/builtin.h>
 #include "rf_builtin.skel.h"
 
-enum { SLOT_CRC, SLOT_NOP };
+enum { SLOT_CRC, SLOT_NOP, SLOT_XOR };
 
 #define WINDOW		32	/* chains in flight in the pipelined variants */
-#define NOP_BATCH	32	/* requests per io_uring_enter() in workload a */
-#define MAX_RESULTS	32
+#define BATCH		32	/* requests per io_uring_enter() in the batched variants */
+#define MAX_RESULTS	40
 #define ROUNDS		3	/* every variant runs once per round; the median counts */
-#define TABLE_HEADER	"  variant                                    ops     ops/s      MB/s    us/op   lat us   ratio"
+#define XOR_LEN		16	/* bytes rf_xor transforms per request in section d */
+#define CHECK_LOOP	1000000	/* iterations of the two-instruction counter check */
+#define MARK_MAGIC	0x7266626dUL	/* "rfbm": the counting pass's marker calls */
+
+enum mark { MARK_END, MARK_BEGIN, MARK_DONE };
 
 struct result {
 	const char	*workload;
 	const char	*variant;
 	unsigned int	block;		/* bytes per op; 0 when no data moves */
 	unsigned long	ops;
-	double		secs;		/* wall time of one round of the variant */
-	double		lat_sum;	/* sum over ops of submission -> completion, s */
 	bool		base;		/* the row the section's ratios refer to */
+	bool		lat;		/* one op at a time: latency is meaningful */
+	uint64_t	t0, ticks;	/* the round being run */
+	uint64_t	lat_sum;	/* sum over ops of submission -> completion */
 	unsigned int	rounds;
-	double		round_secs[ROUNDS], round_lat[ROUNDS];
+	uint64_t	round_ticks[ROUNDS], round_lat[ROUNDS];
 };
 
 struct bench {
@@ -53,18 +83,23 @@ struct bench {
 	struct result		results[MAX_RESULTS];
 	unsigned int		nr_results;
 	unsigned int		section;	/* first result of the current section */
+	long			entries[MAX_RESULTS];	/* from the counting pass */
+	long			counted;	/* results the counting pass had */
+	unsigned int		rounds;
 	int			failures;
+	bool			icount;		/* ticks are guest instructions */
+	bool			counting;	/* this is the traced counting pass */
 	bool			quiet;		/* --check plants errors: say nothing of them */
 };
 
-/*
- * Timestamps. Under TCG the guest kernel may fail to calibrate its TSC and fall
- * back to the jiffies clocksource, whose 4 ms steps are far too coarse for times
- * per op. The TSC itself still runs at a constant rate, so count TSC ticks,
- * converted with a rate measured once against CLOCK_MONOTONIC between two of its
- * steps (exact to a step's detection, whatever the clock's resolution).
- */
-static double tsc_hz;
+/* ---- measuring ------------------------------------------------------------------ */
+
+static double tsc_hz;	/* wall mode only: TSC ticks per second */
+
+static uint64_t ticks(void)
+{
+	return __rdtsc();
+}
 
 static double mono(void)
 {
@@ -74,29 +109,158 @@ static double mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/*
+ * Wall mode: under TCG the guest kernel may fall back to the jiffies clocksource,
+ * far too coarse for times per op, while the TSC still runs at a constant rate; so
+ * count TSC ticks, at a rate measured against CLOCK_MONOTONIC between two of its steps.
+ */
 static void calibrate_tsc(void)
 {
 	double t = mono(), t0, t1;
-	unsigned long long c0, c1;
+	uint64_t c0, c1;
 
 	while ((t0 = mono()) == t)
 		;
-	c0 = __rdtsc();
+	c0 = ticks();
 	while ((t1 = mono()) < t0 + 0.2)
 		;
-	c1 = __rdtsc();
+	c1 = ticks();
 	tsc_hz = (double)(c1 - c0) / (t1 - t0);
 }
 
-static double now(void)
+/*
+ * TSC ticks across a loop of exactly 2 * CHECK_LOOP instructions; under -icount
+ * shift=0 this is that number plus the few instructions of reading the counter.
+ * The best of three, in case a timer interrupt lands in one.
+ */
+static uint64_t counter_check(void)
 {
-	return (double)__rdtsc() / tsc_hz;
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long n = CHECK_LOOP;
+		uint64_t t0 = ticks(), t;
+
+		__asm__ volatile("1: dec %0\n\tjnz 1b" : "+r"(n) : : "cc");
+		t = ticks() - t0;
+		if (t < best)
+			best = t;
+	}
+	return best;
 }
+
+/* The counting pass's markers: a getppid() the tracer recognizes by its arguments. */
+static void mark(const struct bench *b, enum mark what, unsigned long index)
+{
+	if (b->counting)
+		syscall(SYS_getppid, MARK_MAGIC, (unsigned long)what, index);
+}
+
+static unsigned long result_index(const struct bench *b, const struct result *r)
+{
+	return (unsigned long)(r - b->results);
+}
+
+/* Brackets the measured part of a variant: ticks for the measuring pass, markers for the counting one. */
+static void begin(const struct bench *b, struct result *r)
+{
+	mark(b, MARK_BEGIN, result_index(b, r));
+	r->t0 = ticks();
+}
+
+static void finish(const struct bench *b, struct result *r)
+{
+	r->ticks = ticks() - r->t0;
+	mark(b, MARK_END, result_index(b, r));
+}
+
+/*
+ * The tracer: resumes @pid from one syscall stop to the next and counts the entries
+ * between each MARK_BEGIN and MARK_END into b->entries[index]. Returns the child's
+ * exit status, or -1.
+ */
+static int count_entries(struct bench *b, pid_t pid)
+{
+	long index = -1, count = 0;
+	int status, sig = 0;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status) ||
+	    ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) {
+		fprintf(stderr, "ringflow-bench: cannot trace the counting pass: %s\n", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		struct __ptrace_syscall_info info;
+
+		if (ptrace(PTRACE_SYSCALL, pid, 0, sig) || waitpid(pid, &status, 0) != pid)
+			return -1;
+		sig = 0;
+		if (WIFEXITED(status))
+			return WEXITSTATUS(status);
+		if (WIFSIGNALED(status))
+			return -1;
+		if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+			sig = WSTOPSIG(status);	/* a real signal: deliver it */
+			continue;
+		}
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) <= 0)
+			return -1;
+		if (info.op != PTRACE_SYSCALL_INFO_ENTRY)
+			continue;
+		if (info.entry.nr != SYS_getppid || info.entry.args[0] != MARK_MAGIC) {
+			count++;
+			continue;
+		}
+		if (info.entry.args[2] >= MAX_RESULTS)
+			return -1;
+		switch (info.entry.args[1]) {
+		case MARK_BEGIN:
+			index = (long)info.entry.args[2];
+			count = 0;
+			break;
+		case MARK_END:
+			if (index >= 0)
+				b->entries[index] = count;
+			index = -1;
+			break;
+		default:
+			b->counted = (long)info.entry.args[2];
+			break;
+		}
+	}
+}
+
+/*
+ * Userspace CRC32C as a user would write it: the SSE4.2 crc32 instruction, eight
+ * bytes at a time, when the CPU has it; the SDK's table code otherwise.
+ */
+__attribute__((target("sse4.2")))
+static uint32_t crc32c_sse42(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t crc = 0xffffffffU;
+	uint32_t c;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t v;
+
+		memcpy(&v, p, 8);
+		crc = _mm_crc32_u64(crc, v);
+	}
+	c = (uint32_t)crc;
+	for (; len; len--)
+		c = _mm_crc32_u8(c, *p++);
+	return ~c;
+}
+
+static uint32_t (*user_crc32c)(const void *data, size_t len) = rf_crc32c;
+static const char *user_crc32c_name = "rf_crc32c() table code (no SSE4.2)";
 
 static void fail(struct bench *b, const char *what, const char *why)
 {
 	if (!b->quiet)
-		fprintf(stderr, "ringflow-bench: %s: %s\n", what, why);
+		fprintf(stderr, "ringflow-bench%s: %s: %s\n", b->counting ? " (counting pass)" : "",
+			what, why);
 	b->failures++;
 }
 
@@ -108,6 +272,23 @@ static void must(int err, const char *step)
 			rf_errmsg()[0] ? rf_errmsg() : strerror(err < 0 ? -err : err));
 		exit(1);
 	}
+}
+
+static void pick_crc32c(void)
+{
+	unsigned char data[4096 + 7];
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 131 + (i >> 8));
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("sse4.2"))
+		return;
+	/* every tail length and a whole page, against the SDK's reference code */
+	for (size_t len = 0; len < sizeof(data); len += len < 64 ? 1 : 4096 - 64)
+		must(crc32c_sse42(data, len) == rf_crc32c(data, len) ? 0 : -EPROTO,
+		     "checking the crc32 instruction against rf_crc32c()");
+	user_crc32c = crc32c_sse42;
+	user_crc32c_name = "SSE4.2 crc32 instruction (checked equal to rf_crc32c())";
 }
 
 static void *xalloc(size_t size)
@@ -134,6 +315,8 @@ static int scratch_file(void)
 	return fd;
 }
 
+/* ---- results -------------------------------------------------------------------- */
+
 static struct result *add_result(struct bench *b, const char *workload, const char *variant,
 				 unsigned int block, unsigned long ops)
 {
@@ -152,20 +335,20 @@ static struct result *add_result(struct bench *b, const char *workload, const ch
 	return r;
 }
 
-/* Keeps the round just run; secs and lat_sum start afresh for the next one. */
+/* Keeps the round just run; ticks and lat_sum start afresh for the next one. */
 static void end_round(struct result *r)
 {
-	r->round_secs[r->rounds] = r->secs;
+	r->round_ticks[r->rounds] = r->ticks;
 	r->round_lat[r->rounds] = r->lat_sum;
 	r->rounds++;
-	r->secs = 0;
+	r->ticks = 0;
 	r->lat_sum = 0;
 }
 
 /*
- * The rounds interleave the variants, rotating who goes first, so that a slow
- * spell of the emulator or the order of runs does not favour one; the median round
- * is reported.
+ * The rounds interleave the variants, rotating who goes first, so that the order of
+ * runs (and in wall mode a slow spell of the emulator) does not favour one; the
+ * median round is reported.
  */
 static void take_median(struct result *r)
 {
@@ -174,19 +357,29 @@ static void take_median(struct result *r)
 	for (unsigned int i = 0; i < r->rounds; i++) {
 		unsigned int j = i;
 
-		for (; j > 0 && r->round_secs[order[j - 1]] > r->round_secs[i]; j--)
+		for (; j > 0 && r->round_ticks[order[j - 1]] > r->round_ticks[i]; j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
 	if (r->rounds) {
-		r->secs = r->round_secs[order[r->rounds / 2]];
+		r->ticks = r->round_ticks[order[r->rounds / 2]];
 		r->lat_sum = r->round_lat[order[r->rounds / 2]];
 	}
 }
 
-static double per_op(const struct result *r)
+/* Instructions (icount) or nanoseconds (wall) per op. */
+static double cost(const struct bench *b, uint64_t t, unsigned long ops)
 {
-	return r->ops ? r->secs / (double)r->ops : 0;
+	double v = ops ? (double)t / (double)ops : 0;
+
+	return b->icount ? v : v / tsc_hz * 1e9;
+}
+
+static double entries_per_op(const struct bench *b, const struct result *r)
+{
+	long e = b->entries[result_index(b, r)];
+
+	return e < 0 || !r->ops ? -1 : (double)e / (double)r->ops;
 }
 
 /* Every section has a workload name of its own, and one base row. */
@@ -198,55 +391,139 @@ static const struct result *section_base(const struct bench *b, const struct res
 	return NULL;
 }
 
-/* Above 1: faster than the section's base row. */
+/* Above 1: cheaper than the section's base row. */
 static double ratio(const struct bench *b, const struct result *r)
 {
 	const struct result *base = section_base(b, r);
 
-	return base && r->secs > 0 ? per_op(base) / per_op(r) : 0;
+	return base && r->ticks && r->ops && base->ops ?
+		cost(b, base->ticks, base->ops) / cost(b, r->ticks, r->ops) : 0;
 }
 
 static void start_section(struct bench *b, const char *title)
 {
 	b->section = b->nr_results;
-	printf("\n%s\n%s\n", title, TABLE_HEADER);
+	if (b->counting)
+		return;
+	printf("\n%s\n  %-44s %8s %11s %10s %11s %7s\n", title, "variant", "ops",
+	       b->icount ? "instr/op" : "wall ns/op", "entries/op",
+	       b->icount ? "lat instr" : "lat ns", "ratio");
 	fflush(stdout);
 }
 
 static void print_row(const struct bench *b, const struct result *r)
 {
-	double us = per_op(r) * 1e6, mbs = 0;
+	double e = entries_per_op(b, r);
+	char ent[16], lat[24];
 
-	if (r->block && r->secs > 0)
-		mbs = (double)r->ops * r->block / r->secs / 1e6;
-	printf("  %-38s %8lu %9.0f %9.1f %8.1f %8.1f  %5.2fx%s\n", r->variant, r->ops,
-	       r->secs > 0 ? (double)r->ops / r->secs : 0, mbs, us,
-	       r->ops ? r->lat_sum / (double)r->ops * 1e6 : 0, ratio(b, r), r->base ? " (base)" : "");
+	if (e < 0)
+		snprintf(ent, sizeof(ent), "?");
+	else
+		snprintf(ent, sizeof(ent), "%.3f", e);
+	if (r->lat)
+		snprintf(lat, sizeof(lat), "%.0f", cost(b, r->lat_sum, r->ops));
+	else
+		snprintf(lat, sizeof(lat), "-");
+	printf("  %-44s %8lu %11.0f %10s %11s %6.2fx%s\n", r->variant, r->ops,
+	       cost(b, r->ticks, r->ops), ent, lat, ratio(b, r), r->base ? " (base)" : "");
 }
 
 static void end_section(struct bench *b)
 {
 	for (unsigned int i = b->section; i < b->nr_results; i++)
 		take_median(&b->results[i]);
+	if (b->counting)
+		return;
 	for (unsigned int i = b->section; i < b->nr_results; i++)
 		print_row(b, &b->results[i]);
 	fflush(stdout);
 }
 
-/* ---- a. per-request overhead ------------------------------------------------ */
+/* ---- a section of variants --------------------------------------------------------- */
 
-/* Raw SQEs on the ring's io_uring, @n requests in batches of NOP_BATCH. */
+/* What the variants of a section work on; each section uses its part. */
+struct work {
+	/* b, c: the input file, its blocks and their reference checksums */
+	int		in;
+	unsigned int	block;
+	unsigned long	blocks;
+	const unsigned char *data;
+	uint32_t	*want;
+	bool		have_want;
+	/* per round: the output file (-1 for c) and the checksums computed */
+	int		out;
+	uint32_t	*crcs;
+	/* d: one XOR_LEN buffer per request */
+	unsigned char	*xbufs;
+};
+
+struct variant {
+	const char	*name;
+	void		(*run)(struct bench *b, struct result *r, struct work *w);
+	bool		lat;	/* one op at a time: show its latency */
+};
+
+/* One round of a variant, between what its section prepares and checks. */
+typedef void (*round_fn)(struct bench *b, struct result *r, struct work *w,
+			 const struct variant *v);
+
+static void run_section(struct bench *b, const char *title, const char *workload,
+			unsigned int block, unsigned long ops, struct work *w,
+			const struct variant *v, unsigned int nr, round_fn round)
+{
+	struct result *r[8];
+
+	start_section(b, title);
+	for (unsigned int i = 0; i < nr; i++) {
+		r[i] = add_result(b, workload, v[i].name, block, ops);
+		r[i]->base = i == 0;
+		r[i]->lat = v[i].lat;
+	}
+	for (unsigned int k = 0; k < b->rounds; k++) {
+		for (unsigned int i = 0; i < nr; i++) {
+			unsigned int j = (k + i) % nr;
+
+			round(b, r[j], w, &v[j]);
+			end_round(r[j]);
+		}
+	}
+	end_section(b);
+}
+
+/* ---- a. per-request overhead ------------------------------------------------------- */
+
+/* Waits for @k completions of raw SQEs; each must have result @want. */
+static void reap_raw(struct bench *b, struct result *r, struct io_uring *u, unsigned int k, int want)
+{
+	unsigned int seen = 0;
+
+	while (seen < k) {
+		int ret = io_uring_submit_and_wait(u, k - seen);
+		struct io_uring_cqe *cqe;
+		unsigned int head, n = 0;
+
+		if (ret < 0 && ret != -EINTR) {
+			fail(b, r->variant, strerror(-ret));
+			return;
+		}
+		io_uring_for_each_cqe(u, head, cqe) {
+			if (cqe->res != want)
+				fail(b, r->variant, "a request completed with an unexpected result");
+			n++;
+		}
+		io_uring_cq_advance(u, n);
+		seen += n;
+	}
+}
+
+/* Raw SQEs on the ring's io_uring, in batches of BATCH. */
 static void nop_raw(struct bench *b, struct result *r, bool bpf)
 {
 	struct io_uring *u = rf_ring_uring(b->ring);
-	unsigned long done = 0;
-	double t0 = now();
 
-	while (done < r->ops) {
-		unsigned int k = r->ops - done < NOP_BATCH ? (unsigned int)(r->ops - done) : NOP_BATCH;
-		struct io_uring_cqe *cqe;
-		unsigned int head, seen = 0;
-		double t;
+	begin(b, r);
+	for (unsigned long done = 0; done < r->ops; done += BATCH) {
+		unsigned int k = r->ops - done < BATCH ? (unsigned int)(r->ops - done) : BATCH;
 
 		for (unsigned int i = 0; i < k; i++) {
 			struct io_uring_sqe *sqe = io_uring_get_sqe(u);
@@ -257,38 +534,31 @@ static void nop_raw(struct bench *b, struct result *r, bool bpf)
 				io_uring_prep_nop(sqe);
 			sqe->user_data = done + i;
 		}
-		t = now();
-		while (seen < k) {
-			int ret = io_uring_submit_and_wait(u, k - seen);
-			unsigned int n = 0;
-
-			if (ret < 0 && ret != -EINTR) {
-				fail(b, r->variant, strerror(-ret));
-				return;
-			}
-			io_uring_for_each_cqe(u, head, cqe) {
-				if (cqe->res != 0)
-					fail(b, r->variant, "a nop completed with an error");
-				n++;
-			}
-			io_uring_cq_advance(u, n);
-			seen += n;
-		}
-		/* every request of the batch waited for the whole batch at most */
-		r->lat_sum += (now() - t) * k;
-		done += k;
+		reap_raw(b, r, u, k, 0);
 	}
-	r->secs = now() - t0;
+	finish(b, r);
 }
 
-struct nop_ctx {
+static void run_nop(struct bench *b, struct result *r, struct work *w)
+{
+	(void)w;
+	nop_raw(b, r, false);
+}
+
+static void run_bpf_nop(struct bench *b, struct result *r, struct work *w)
+{
+	(void)w;
+	nop_raw(b, r, true);
+}
+
+struct chain_check {
 	struct bench	*b;
 	const char	*variant;
 };
 
-static void nop_report(const struct rf_chain_result *res, void *arg)
+static void chain_ok(const struct rf_chain_result *res, void *arg)
 {
-	struct nop_ctx *ctx = arg;
+	struct chain_check *ctx = arg;
 	char line[256];
 
 	if (res->status) {
@@ -297,17 +567,23 @@ static void nop_report(const struct rf_chain_result *res, void *arg)
 	}
 }
 
-/* The same BPF op through the SDK: one chain of one stage per request. */
-static void nop_chains(struct bench *b, struct result *r)
+/* Drains a batch of @k chains. */
+static void drain_batch(struct bench *b, struct result *r, unsigned int k)
 {
-	struct nop_ctx ctx = { b, r->variant };
-	unsigned long done = 0;
-	double t0 = now();
+	struct chain_check ctx = { b, r->variant };
+	int n = rf_ring_drain(b->ring, chain_ok, &ctx);
 
-	while (done < r->ops) {
-		unsigned int k = r->ops - done < NOP_BATCH ? (unsigned int)(r->ops - done) : NOP_BATCH;
-		double t;
-		int n;
+	if (n != (int)k)
+		fail(b, r->variant, n < 0 ? rf_errmsg() : "chains went missing");
+}
+
+/* The same BPF op through the SDK: one chain of one stage per request. */
+static void run_nop_chains(struct bench *b, struct result *r, struct work *w)
+{
+	(void)w;
+	begin(b, r);
+	for (unsigned long done = 0; done < r->ops; done += BATCH) {
+		unsigned int k = r->ops - done < BATCH ? (unsigned int)(r->ops - done) : BATCH;
 
 		for (unsigned int i = 0; i < k; i++) {
 			struct rf_chain *c = rf_chain_new(b->ring, NULL);
@@ -316,64 +592,40 @@ static void nop_chains(struct bench *b, struct result *r)
 			rf_chain_bpf(c, SLOT_NOP, 0);
 			must(rf_chain_queue(c), "queueing a chain");
 		}
-		t = now();
-		n = rf_ring_drain(b->ring, nop_report, &ctx);
-		if (n != (int)k) {
-			fail(b, r->variant, n < 0 ? rf_errmsg() : "chains went missing");
-			return;
-		}
-		r->lat_sum += (now() - t) * k;
-		done += k;
+		drain_batch(b, r, k);
 	}
-	r->secs = now() - t0;
+	finish(b, r);
+}
+
+static void nop_round(struct bench *b, struct result *r, struct work *w, const struct variant *v)
+{
+	v->run(b, r, w);
 }
 
 static void workload_nop(struct bench *b, unsigned long n)
 {
-	struct result *r[3];
+	static const struct variant v[] = {
+		{ "IORING_OP_NOP (raw SQEs)", run_nop, false },
+		{ "IORING_OP_BPF rf_nop (raw SQEs)", run_bpf_nop, false },
+		{ "IORING_OP_BPF rf_nop (SDK chains)", run_nop_chains, false },
+	};
 
-	start_section(b, "a. per-request overhead: IORING_OP_BPF rf_nop vs IORING_OP_NOP, "
-			 "batches of 32 requests");
-	r[0] = add_result(b, "nop", "IORING_OP_NOP (raw SQEs)", 0, n);
-	r[0]->base = true;
-	r[1] = add_result(b, "nop", "IORING_OP_BPF rf_nop (raw SQEs)", 0, n);
-	r[2] = add_result(b, "nop", "IORING_OP_BPF rf_nop (SDK chains)", 0, n);
-	for (unsigned int round = 0; round < ROUNDS; round++) {
-		for (unsigned int k = 0; k < 3; k++) {
-			unsigned int v = (round + k) % 3;
-
-			if (v == 2)
-				nop_chains(b, r[v]);
-			else
-				nop_raw(b, r[v], v == 1);
-			end_round(r[v]);
-		}
-	}
-	end_section(b);
+	run_section(b, "a. per-request overhead: IORING_OP_BPF rf_nop vs IORING_OP_NOP, "
+		    "batches of 32 requests", "nop", 0, n, NULL, v, 3, nop_round);
 }
 
-/* ---- b. read -> crc32c -> write ------------------------------------------------ */
-
-struct pipe {
-	int		in;
-	unsigned int	block;
-	unsigned long	blocks;
-	const unsigned char *data;	/* the input file's content */
-	uint32_t	*want;		/* crc32c of every block, from the first variant */
-	bool		have_want;
-};
+/* ---- b, c. read -> crc32c -> write, crc32c alone ----------------------------------- */
 
 /* Per buffer of the window: which block its chain carries, since when. */
 struct slot {
 	unsigned int	index;
 	unsigned long	block;
-	double		queued;
+	uint64_t	queued;
 };
 
 struct chain_ctx {
 	struct bench	*b;
 	struct result	*r;
-	const struct pipe *p;
 	uint32_t	*crcs;
 	unsigned int	*free;		/* buffers (slots) not in flight */
 	unsigned int	nr_free;
@@ -387,7 +639,7 @@ static void chain_done(const struct rf_chain_result *res, void *arg)
 	const struct rf_builtin_record *rec = res->record;
 	char line[256];
 
-	ctx->r->lat_sum += now() - s->queued;
+	ctx->r->lat_sum += ticks() - s->queued;
 	ctx->free[ctx->nr_free++] = s->index;
 	/* status is 0 only when the read and the write moved whole blocks (else -EIO) */
 	if (res->status || res->nr_stages != ctx->stages) {
@@ -399,48 +651,46 @@ static void chain_done(const struct rf_chain_result *res, void *arg)
 }
 
 /*
- * Blocks as chains, @window of them in flight: read -> rf_crc32c -> write with
- * @out >= 0, rf_crc32c alone on the block in memory otherwise.
+ * Blocks as chains, @window of them in flight: read -> rf_crc32c -> write with an
+ * output file, rf_crc32c alone on the block in memory otherwise.
  */
-static void run_chains(struct bench *b, struct result *r, const struct pipe *p, int out,
-		       unsigned int window, uint32_t *crcs)
+static void run_chains(struct bench *b, struct result *r, struct work *w, unsigned int window)
 {
-	unsigned char *bufs = xalloc((size_t)window * p->block);
+	unsigned char *bufs = xalloc((size_t)window * w->block);
 	struct slot *slots = calloc(window, sizeof(*slots));
 	unsigned int *free_slots = calloc(window, sizeof(*free_slots));
-	struct chain_ctx ctx = { b, r, p, crcs, free_slots, window, out >= 0 ? 3 : 1 };
+	struct chain_ctx ctx = { b, r, w->crcs, free_slots, window, w->out >= 0 ? 3 : 1 };
 	unsigned long next = 0, reaped = 0;
 	int failures = b->failures;
-	double t0;
 
 	must(slots && free_slots ? 0 : -ENOMEM, "allocating the window");
 	for (unsigned int i = 0; i < window; i++) {
 		slots[i].index = i;
 		free_slots[i] = window - 1 - i;
 	}
-	t0 = now();
-	while (reaped < p->blocks && b->failures == failures) {
+	begin(b, r);
+	while (reaped < w->blocks && b->failures == failures) {
 		int n;
 
-		while (next < p->blocks && ctx.nr_free) {
+		while (next < w->blocks && ctx.nr_free) {
 			struct slot *s = &slots[ctx.free[--ctx.nr_free]];
-			unsigned char *buf = bufs + (size_t)s->index * p->block;
-			__u64 off = (__u64)next * p->block;
+			unsigned char *buf = bufs + (size_t)s->index * w->block;
+			__u64 off = (__u64)next * w->block;
 			struct rf_chain *c = rf_chain_new(b->ring, b->obj);
 
 			must(c ? 0 : -ENOSPC, "new chain");
 			s->block = next++;
 			rf_chain_set_user(c, s);
-			if (out >= 0) {
-				rf_chain_read(c, p->in, buf, p->block, off);
-				rf_stage_buf(rf_chain_bpf(c, SLOT_CRC, 0), buf, p->block);
-				rf_chain_write(c, out, buf, p->block, off);
+			if (w->out >= 0) {
+				rf_chain_read(c, w->in, buf, w->block, off);
+				rf_stage_buf(rf_chain_bpf(c, SLOT_CRC, 0), buf, w->block);
+				rf_chain_write(c, w->out, buf, w->block, off);
 			} else {
 				rf_stage_buf(rf_chain_bpf(c, SLOT_CRC, 0),
-					     (void *)(p->data + off), p->block);
+					     (void *)(w->data + off), w->block);
 			}
 			must(rf_chain_queue(c), "queueing a chain");
-			s->queued = now();
+			s->queued = ticks();
 		}
 		n = rf_ring_reap(b->ring, 1, chain_done, &ctx);
 		if (n < 0) {
@@ -449,7 +699,7 @@ static void run_chains(struct bench *b, struct result *r, const struct pipe *p, 
 		}
 		reaped += (unsigned long)n;
 	}
-	r->secs = now() - t0;
+	finish(b, r);
 	/* after a failure, let what is in flight complete before the buffers go */
 	if (rf_ring_drain(b->ring, chain_done, &ctx) < 0)
 		fail(b, r->variant, rf_errmsg());
@@ -458,111 +708,138 @@ static void run_chains(struct bench *b, struct result *r, const struct pipe *p, 
 	free(bufs);
 }
 
-/* One request, waited for: the round trip a userspace pipeline makes per step. */
-static int uring_rw(struct io_uring *u, bool write, int fd, void *buf, unsigned int len,
-		    __u64 off)
+static void run_chains32(struct bench *b, struct result *r, struct work *w)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(u);
-	struct io_uring_cqe *cqe;
-	int ret;
-
-	if (write)
-		io_uring_prep_write(sqe, fd, buf, len, off);
-	else
-		io_uring_prep_read(sqe, fd, buf, len, off);
-	ret = io_uring_submit_and_wait(u, 1);
-	if (ret < 0)
-		return ret;
-	ret = io_uring_peek_cqe(u, &cqe);
-	if (ret < 0)
-		return ret;
-	ret = cqe->res;
-	io_uring_cqe_seen(u, cqe);
-	return ret;
+	run_chains(b, r, w, WINDOW);
 }
 
-static void run_uring(struct bench *b, struct result *r, const struct pipe *p, int out,
-		      uint32_t *crcs)
+static void run_chains1(struct bench *b, struct result *r, struct work *w)
 {
-	unsigned char *buf = xalloc(p->block);
+	run_chains(b, r, w, 1);
+}
+
+/* Queues reads or writes of blocks @first .. @first + @k, one buffer each, and reaps them. */
+static bool uring_batch(struct io_uring *u, bool write, const struct work *w, unsigned char *bufs,
+			unsigned long first, unsigned int k)
+{
+	unsigned int seen = 0;
+	bool ok = true;
+
+	for (unsigned int i = 0; i < k; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(u);
+		__u64 off = (__u64)(first + i) * w->block;
+
+		if (write)
+			io_uring_prep_write(sqe, w->out, bufs + (size_t)i * w->block, w->block, off);
+		else
+			io_uring_prep_read(sqe, w->in, bufs + (size_t)i * w->block, w->block, off);
+	}
+	while (seen < k) {
+		struct io_uring_cqe *cqe;
+		unsigned int head, n = 0;
+		int ret = io_uring_submit_and_wait(u, k - seen);
+
+		if (ret < 0 && ret != -EINTR)
+			return false;
+		io_uring_for_each_cqe(u, head, cqe) {
+			ok &= cqe->res == (int)w->block;
+			n++;
+		}
+		io_uring_cq_advance(u, n);
+		seen += n;
+	}
+	return ok;
+}
+
+/* What a user without BPF ops would do with io_uring: read 32 blocks, checksum, write 32. */
+static void run_uring(struct bench *b, struct result *r, struct work *w)
+{
+	unsigned char *bufs = xalloc((size_t)BATCH * w->block);
 	struct io_uring u;
-	double t0;
 
-	must(io_uring_queue_init(4, &u, 0), "creating a plain io_uring");
-	t0 = now();
-	for (unsigned long i = 0; i < p->blocks; i++) {
-		__u64 off = (__u64)i * p->block;
+	must(io_uring_queue_init(2 * BATCH, &u, 0), "creating a plain io_uring");
+	begin(b, r);
+	for (unsigned long i = 0; i < w->blocks; i += BATCH) {
+		unsigned int k = w->blocks - i < BATCH ? (unsigned int)(w->blocks - i) : BATCH;
 
-		if (uring_rw(&u, false, p->in, buf, p->block, off) != (int)p->block) {
+		if (!uring_batch(&u, false, w, bufs, i, k)) {
 			fail(b, r->variant, "short or failed read");
 			break;
 		}
-		crcs[i] = rf_crc32c(buf, p->block);
-		if (uring_rw(&u, true, out, buf, p->block, off) != (int)p->block) {
+		for (unsigned int j = 0; j < k; j++)
+			w->crcs[i + j] = user_crc32c(bufs + (size_t)j * w->block, w->block);
+		if (!uring_batch(&u, true, w, bufs, i, k)) {
 			fail(b, r->variant, "short or failed write");
 			break;
 		}
 	}
-	r->secs = now() - t0;
-	r->lat_sum = r->secs;	/* one at a time: latency is the time per block */
+	finish(b, r);
 	io_uring_queue_exit(&u);
-	free(buf);
+	free(bufs);
 }
 
-static void run_syscalls(struct bench *b, struct result *r, const struct pipe *p, int out,
-			 uint32_t *crcs)
+static void run_syscalls(struct bench *b, struct result *r, struct work *w)
 {
-	unsigned char *buf = xalloc(p->block);
-	double t0 = now();
+	unsigned char *buf = xalloc(w->block);
 
-	for (unsigned long i = 0; i < p->blocks; i++) {
-		off_t off = (off_t)(i * p->block);
+	begin(b, r);
+	for (unsigned long i = 0; i < w->blocks; i++) {
+		off_t off = (off_t)(i * w->block);
 
-		if (pread(p->in, buf, p->block, off) != (ssize_t)p->block) {
+		if (pread(w->in, buf, w->block, off) != (ssize_t)w->block) {
 			fail(b, r->variant, "short or failed pread");
 			break;
 		}
-		crcs[i] = rf_crc32c(buf, p->block);
-		if (pwrite(out, buf, p->block, off) != (ssize_t)p->block) {
+		w->crcs[i] = user_crc32c(buf, w->block);
+		if (pwrite(w->out, buf, w->block, off) != (ssize_t)w->block) {
 			fail(b, r->variant, "short or failed pwrite");
 			break;
 		}
 	}
-	r->secs = now() - t0;
-	r->lat_sum = r->secs;
+	finish(b, r);
+	r->lat_sum = r->ticks;	/* one at a time: latency is the time per block */
 	free(buf);
 }
 
-static void run_crc_user(struct result *r, const struct pipe *p, uint32_t *crcs)
+static void crc_loop(struct bench *b, struct result *r, struct work *w,
+		     uint32_t (*crc)(const void *, size_t))
 {
-	double t0 = now();
+	begin(b, r);
+	for (unsigned long i = 0; i < w->blocks; i++)
+		w->crcs[i] = crc(w->data + i * w->block, w->block);
+	finish(b, r);
+	r->lat_sum = r->ticks;
+}
 
-	for (unsigned long i = 0; i < p->blocks; i++)
-		crcs[i] = rf_crc32c(p->data + i * p->block, p->block);
-	r->secs = now() - t0;
-	r->lat_sum = r->secs;
+static void run_crc_user(struct bench *b, struct result *r, struct work *w)
+{
+	crc_loop(b, r, w, user_crc32c);
+}
+
+static void run_crc_table(struct bench *b, struct result *r, struct work *w)
+{
+	crc_loop(b, r, w, rf_crc32c);
 }
 
 /* Not measured: the output must be the input, the checksums the reference's. */
-static bool verify(struct bench *b, const struct result *r, const struct pipe *p, int out,
-		   const uint32_t *crcs)
+static bool verify(struct bench *b, const struct result *r, const struct work *w)
 {
-	size_t size = (size_t)p->blocks * p->block;
+	size_t size = (size_t)w->blocks * w->block;
 	unsigned char *got;
 	char why[128];
 
-	for (unsigned long i = 0; i < p->blocks; i++) {
-		if (crcs[i] != p->want[i]) {
+	for (unsigned long i = 0; i < w->blocks; i++) {
+		if (w->crcs[i] != w->want[i]) {
 			snprintf(why, sizeof(why), "block %lu: crc32c 0x%08x, the reference has 0x%08x",
-				 i, crcs[i], p->want[i]);
+				 i, w->crcs[i], w->want[i]);
 			fail(b, r->variant, why);
 			return false;
 		}
 	}
-	if (out < 0)
+	if (w->out < 0)
 		return true;
 	got = xalloc(size);
-	if (pread(out, got, size, 0) != (ssize_t)size || memcmp(got, p->data, size) != 0) {
+	if (pread(w->out, got, size, 0) != (ssize_t)size || memcmp(got, w->data, size) != 0) {
 		fail(b, r->variant, "the output file differs from the input");
 		free(got);
 		return false;
@@ -571,73 +848,36 @@ static bool verify(struct bench *b, const struct result *r, const struct pipe *p
 	return true;
 }
 
-enum variant { V_CHAINS, V_CHAIN1, V_URING, V_SYSCALLS, V_CRC_USER, V_CRC_BPF };
-
-static const char *const variant_names[] = {
-	[V_CHAINS] = "BPF chains, 32 in flight",
-	[V_CHAIN1] = "BPF chains, 1 in flight",
-	[V_URING] = "io_uring round trips + user crc32c",
-	[V_SYSCALLS] = "pread + user crc32c + pwrite",
-	[V_CRC_USER] = "userspace rf_crc32c()",
-	[V_CRC_BPF] = "BPF rf_crc32c op, 32 in flight",
-};
-
-/* Runs one round of a variant into a fresh output file and checks what it produced. */
-static void run_variant(struct bench *b, struct result *r, struct pipe *p, enum variant v)
+/* A fresh output file (when @writes) and checksum array, the variant, the checks. */
+static void pipe_round(struct bench *b, struct result *r, struct work *w, const struct variant *v,
+		       bool writes)
 {
-	uint32_t *crcs = calloc(p->blocks, sizeof(*crcs));
-	bool writes = v != V_CRC_USER && v != V_CRC_BPF;
-	int out = writes ? scratch_file() : -1;
-
-	must(crcs ? 0 : -ENOMEM, "allocating checksums");
+	w->crcs = calloc(w->blocks, sizeof(*w->crcs));
+	w->out = writes ? scratch_file() : -1;
+	must(w->crcs ? 0 : -ENOMEM, "allocating checksums");
 	/* the output file exists at full size, as for a copy into a preallocated file */
-	if (out >= 0)
-		must(ftruncate(out, (off_t)(p->blocks * p->block)) ? -errno : 0, "sizing the output");
-	switch (v) {
-	case V_CHAINS:
-	case V_CRC_BPF:
-		run_chains(b, r, p, out, WINDOW, crcs);
-		break;
-	case V_CHAIN1:
-		run_chains(b, r, p, out, 1, crcs);
-		break;
-	case V_URING:
-		run_uring(b, r, p, out, crcs);
-		break;
-	case V_SYSCALLS:
-		run_syscalls(b, r, p, out, crcs);
-		break;
-	case V_CRC_USER:
-		run_crc_user(r, p, crcs);
-		break;
-	}
-	if (!p->have_want) {
+	if (w->out >= 0)
+		must(ftruncate(w->out, (off_t)(w->blocks * w->block)) ? -errno : 0, "sizing the output");
+	v->run(b, r, w);
+	if (!w->have_want) {
 		/* the first variant's checksums are the reference the others must match */
-		memcpy(p->want, crcs, p->blocks * sizeof(*crcs));
-		p->have_want = true;
+		memcpy(w->want, w->crcs, w->blocks * sizeof(*w->crcs));
+		w->have_want = true;
 	}
-	verify(b, r, p, out, crcs);
-	end_round(r);
-	if (out >= 0)
-		close(out);
-	free(crcs);
+	verify(b, r, w);
+	if (w->out >= 0)
+		close(w->out);
+	free(w->crcs);
 }
 
-/* A section: @nr variants from @v, the first of them the base, ROUNDS rounds. */
-static void run_section(struct bench *b, const char *title, const char *workload,
-			struct pipe *p, const enum variant *v, unsigned int nr)
+static void copy_round(struct bench *b, struct result *r, struct work *w, const struct variant *v)
 {
-	struct result *r[V_CRC_BPF + 1];
+	pipe_round(b, r, w, v, true);
+}
 
-	start_section(b, title);
-	for (unsigned int i = 0; i < nr; i++) {
-		r[i] = add_result(b, workload, variant_names[v[i]], p->block, p->blocks);
-		r[i]->base = i == 0;
-	}
-	for (unsigned int round = 0; round < ROUNDS; round++)
-		for (unsigned int k = 0; k < nr; k++)
-			run_variant(b, r[(round + k) % nr], p, v[(round + k) % nr]);
-	end_section(b);
+static void crc_round(struct bench *b, struct result *r, struct work *w, const struct variant *v)
+{
+	pipe_round(b, r, w, v, false);
 }
 
 static uint64_t xorshift(uint64_t *s)
@@ -649,9 +889,9 @@ static uint64_t xorshift(uint64_t *s)
 }
 
 /* The input file: @blocks blocks of pseudo-random bytes, also kept in memory. */
-static struct pipe make_input(unsigned int block, unsigned long blocks)
+static struct work make_input(unsigned int block, unsigned long blocks)
 {
-	struct pipe p = { .block = block, .blocks = blocks };
+	struct work w = { .block = block, .blocks = blocks, .out = -1 };
 	size_t size = (size_t)block * blocks;
 	unsigned char *data = xalloc(size);
 	uint64_t seed = 0x9e3779b97f4a7c15ULL ^ block;
@@ -661,35 +901,177 @@ static struct pipe make_input(unsigned int block, unsigned long blocks)
 
 		memcpy(data + i, &v, 8);
 	}
-	p.data = data;
-	p.want = calloc(blocks, sizeof(*p.want));
-	must(p.want ? 0 : -ENOMEM, "allocating checksums");
-	p.in = scratch_file();
-	must(pwrite(p.in, data, size, 0) == (ssize_t)size ? 0 : -EIO, "writing the input file");
-	return p;
+	w.data = data;
+	w.want = calloc(blocks, sizeof(*w.want));
+	must(w.want ? 0 : -ENOMEM, "allocating checksums");
+	w.in = scratch_file();
+	must(pwrite(w.in, data, size, 0) == (ssize_t)size ? 0 : -EIO, "writing the input file");
+	return w;
 }
 
-static void free_input(struct pipe *p)
+static void free_input(struct work *w)
 {
-	close(p->in);
-	free((void *)p->data);
-	free(p->want);
+	close(w->in);
+	free((void *)w->data);
+	free(w->want);
 }
+
+#define V_PREAD	"pread + user crc32c + pwrite"
 
 static void workload_pipeline(struct bench *b, unsigned int block, unsigned long blocks,
 			      const char *workload, const char *crc_workload)
 {
-	static const enum variant pipeline[] = { V_URING, V_SYSCALLS, V_CHAINS, V_CHAIN1 };
-	static const enum variant crc[] = { V_CRC_USER, V_CRC_BPF };
-	struct pipe p = make_input(block, blocks);
+	static const struct variant pipeline[] = {
+		{ V_PREAD, run_syscalls, true },
+		{ "io_uring 32 reads, user crc32c, 32 writes", run_uring, false },
+		{ "BPF chains, 32 in flight", run_chains32, false },
+		{ "BPF chains, 1 in flight", run_chains1, true },
+	};
+	static const struct variant crc[] = {
+		{ "userspace crc32c (best available)", run_crc_user, false },
+		{ "userspace rf_crc32c() table code", run_crc_table, false },
+		{ "BPF rf_crc32c op, 32 in flight", run_chains32, false },
+	};
+	struct work w = make_input(block, blocks);
 	char title[160];
 
 	snprintf(title, sizeof(title), "b. read -> crc32c -> write, %u KiB blocks, %lu blocks "
 		 "(%lu KiB) of a tmpfs file", block / 1024, blocks, blocks * block / 1024);
-	run_section(b, title, workload, &p, pipeline, 4);
+	run_section(b, title, workload, block, blocks, &w, pipeline, 4, copy_round);
 	snprintf(title, sizeof(title), "c. crc32c alone, %u KiB blocks in memory", block / 1024);
-	run_section(b, title, crc_workload, &p, crc, 2);
-	free_input(&p);
+	run_section(b, title, crc_workload, block, blocks, &w, crc, 3, crc_round);
+	free_input(&w);
+}
+
+/* ---- d. per-request arguments: payload slots ----------------------------------------- */
+
+/* The key request @i xors its buffer with, and the bytes the buffer starts with. */
+static uint32_t xor_key(unsigned long i)
+{
+	return (uint32_t)(i * 0x9e3779b1UL) | 1;
+}
+
+static unsigned char xor_fill(unsigned long i, unsigned int j)
+{
+	return (unsigned char)(i * 7 + j * 13);
+}
+
+/*
+ * rf_xor on one XOR_LEN buffer per request, raw SQEs in batches of BATCH; the key is
+ * in a payload slot, written through the mapping or, @syscall, with
+ * bpf_map_update_elem(). The slot is allocated and freed the same way in both (the
+ * SDK's allocator writes the slot's generation into the mapping), so the difference
+ * is how the arguments get there.
+ */
+static void payload_raw(struct bench *b, struct result *r, struct work *w, bool syscall)
+{
+	struct io_uring *u = rf_ring_uring(b->ring);
+	int map_fd = bpf_map__fd(b->skel->maps.rf_payloads);
+	struct io_uring_bpf_buf desc[BATCH];
+	__u64 refs[BATCH];
+
+	begin(b, r);
+	for (unsigned long done = 0; done < r->ops; done += BATCH) {
+		unsigned int k = r->ops - done < BATCH ? (unsigned int)(r->ops - done) : BATCH;
+
+		for (unsigned int i = 0; i < k; i++) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(u);
+			struct rf_builtin_args *args = rf_payload_alloc(b->obj, &refs[i]);
+			struct {
+				struct rf_payload_hdr	hdr;
+				struct rf_builtin_args	args;
+			} value = { { RF_REF_GEN(refs[i]), 0 }, { xor_key(done + i), 0, 0, 0 } };
+			__u32 index = RF_REF_INDEX(refs[i]);
+
+			must(args ? 0 : -ENOSPC, "allocating a payload slot");
+			if (syscall)
+				must(bpf_map_update_elem(map_fd, &index, &value, BPF_ANY),
+				     "bpf_map_update_elem");
+			else
+				args->xor_key = xor_key(done + i);
+			rf_buf_user(&desc[i], w->xbufs + (done + i) * XOR_LEN, XOR_LEN);
+			rf_prep_bpf(sqe, SLOT_XOR, 0, &desc[i], 1, 0, refs[i]);
+		}
+		reap_raw(b, r, u, k, XOR_LEN);
+		for (unsigned int i = 0; i < k; i++)
+			rf_payload_free(b->obj, refs[i]);
+	}
+	finish(b, r);
+}
+
+static void run_payload_syscall(struct bench *b, struct result *r, struct work *w)
+{
+	payload_raw(b, r, w, true);
+}
+
+static void run_payload_mmap(struct bench *b, struct result *r, struct work *w)
+{
+	payload_raw(b, r, w, false);
+}
+
+/* The SDK's way: a chain of one rf_xor stage whose rf_stage_payload() gets the key. */
+static void run_payload_chains(struct bench *b, struct result *r, struct work *w)
+{
+	begin(b, r);
+	for (unsigned long done = 0; done < r->ops; done += BATCH) {
+		unsigned int k = r->ops - done < BATCH ? (unsigned int)(r->ops - done) : BATCH;
+
+		for (unsigned int i = 0; i < k; i++) {
+			struct rf_chain *c = rf_chain_new(b->ring, b->obj);
+			struct rf_stage *s;
+			struct rf_builtin_args *args;
+
+			must(c ? 0 : -ENOSPC, "new chain");
+			s = rf_chain_bpf(c, SLOT_XOR, 0);
+			rf_stage_buf(s, w->xbufs + (done + i) * XOR_LEN, XOR_LEN);
+			args = rf_stage_payload(s);
+			if (args)
+				args->xor_key = xor_key(done + i);
+			must(rf_chain_queue(c), "queueing a chain");
+		}
+		drain_batch(b, r, k);
+	}
+	finish(b, r);
+}
+
+static void payload_round(struct bench *b, struct result *r, struct work *w,
+			  const struct variant *v)
+{
+	char why[128];
+
+	for (unsigned long i = 0; i < r->ops; i++)
+		for (unsigned int j = 0; j < XOR_LEN; j++)
+			w->xbufs[i * XOR_LEN + j] = xor_fill(i, j);
+	v->run(b, r, w);
+	/* not measured: every buffer must hold its bytes xored with its own key */
+	for (unsigned long i = 0; i < r->ops; i++) {
+		for (unsigned int j = 0; j < XOR_LEN; j++) {
+			unsigned char want = xor_fill(i, j) ^ (unsigned char)(xor_key(i) >> (8 * (j & 3)));
+
+			if (w->xbufs[i * XOR_LEN + j] != want) {
+				snprintf(why, sizeof(why), "request %lu: byte %u is 0x%02x, not 0x%02x",
+					 i, j, w->xbufs[i * XOR_LEN + j], want);
+				fail(b, r->variant, why);
+				return;
+			}
+		}
+	}
+}
+
+#define V_UPDATE	"rf_xor, args by bpf_map_update_elem()"
+
+static void workload_payload(struct bench *b, unsigned long n)
+{
+	static const struct variant v[] = {
+		{ V_UPDATE, run_payload_syscall, false },
+		{ "rf_xor, args in the mmap'ed slot (raw SQEs)", run_payload_mmap, false },
+		{ "rf_xor, rf_stage_payload() (SDK chains)", run_payload_chains, false },
+	};
+	struct work w = { .out = -1, .xbufs = xalloc(n * XOR_LEN) };
+
+	run_section(b, "d. per-request arguments: a 4-byte key for rf_xor (16-byte buffer) in a "
+		    "payload slot, batches of 32", "payload", XOR_LEN, n, &w, v, 3, payload_round);
+	free(w.xbufs);
 }
 
 /* ---- set-up, report ------------------------------------------------------------ */
@@ -715,42 +1097,39 @@ static const char *accel(void)
 	return hypervisor ? "kvm" : "none";
 }
 
-static const char *clocksource(void)
+static const char *kernel_release(void)
 {
-	static char name[64] = "unknown";
-	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	static struct utsname u;
 
-	if (f) {
-		if (fgets(name, sizeof(name), f))
-			name[strcspn(name, "\n")] = '\0';
-		fclose(f);
-	}
-	return name;
+	if (!u.release[0] && uname(&u))
+		return "unknown";
+	return u.release;
 }
 
-static void print_header(const char *acc, bool quick)
+static void print_header(const struct bench *b, const char *acc, const char *rev, bool quick,
+			 uint64_t check)
 {
-	struct utsname u;
-
-	uname(&u);
-	printf("ringflow-bench: IORING_OP_BPF vs userspace, side by side, one run%s\n",
-	       quick ? " (--quick: small counts)" : "");
-	printf("  kernel %s, %ld CPU(s) online, ", u.release, sysconf(_SC_NPROCESSORS_ONLN));
-	if (!strcmp(acc, "tcg"))
-		printf("qemu software emulation (TCG, no KVM): absolute numbers are low,\n"
-		       "  read the ratios\n");
-	else if (!strcmp(acc, "kvm"))
-		printf("virtual machine with hardware virtualization (KVM)\n");
+	printf("ringflow-bench: IORING_OP_BPF vs the best userspace alternative, side by side, "
+	       "one run%s\n", quick ? " (--quick: small counts)" : "");
+	printf("  kernel %s, %ld CPU(s) online, accel %s, git %s\n", kernel_release(),
+	       sysconf(_SC_NPROCESSORS_ONLN), acc, rev);
+	if (b->icount)
+		printf("  MODE icount: figures are GUEST INSTRUCTIONS (qemu -icount shift=0,sleep=off; the\n"
+		       "  TSC counts executed instructions: a loop of %d read %llu). They count user and\n"
+		       "  kernel code, interrupts, every task that ran, identically from run to run; they\n"
+		       "  do not weigh cache misses, memory bandwidth, atomics or the cost of entering the\n"
+		       "  kernel: read entries/op beside them.\n",
+		       2 * CHECK_LOOP, (unsigned long long)check);
 	else
-		printf("no hypervisor detected\n");
-	printf("  timer: TSC at %.0f MHz (guest clocksource: %s)\n", tsc_hz / 1e6, clocksource());
-	printf("  us/op: wall time / ops; lat us: mean submission -> completion of one op;\n"
-	       "  ratio: the base row's time per op / this row's (above 1: faster than base).\n"
-	       "  Each variant runs %d times, interleaved with the others: the median is shown.\n"
-	       "  Both crc32c codes are slicing-by-8 over the same tables: userspace runs the\n"
-	       "  SDK's rf_crc32c(), the BPF op its loop over 256-byte chunks of the buffer;\n"
-	       "  section c compares them alone.\n",
-	       ROUNDS);
+		printf("  MODE wall: figures are TCG WALL TIME (TSC at %.0f MHz): emulation cost is uneven\n"
+		       "  and the host is shared, so they are no measure of performance; tools/bench/run\n"
+		       "  --icount gives deterministic instruction counts.\n", tsc_hz / 1e6);
+	printf("  entries/op: system calls per op, every one counted under ptrace in a separate pass.\n"
+	       "  lat: submission -> completion, for rows doing one op at a time. ratio: the base\n"
+	       "  row's cost per op / this row's (above 1: cheaper than base). Median of %u rounds.\n"
+	       "  userspace crc32c: %s;\n"
+	       "  the BPF rf_crc32c op: slicing-by-8 tables over 256-byte chunks.\n",
+	       b->rounds, user_crc32c_name);
 }
 
 static void json_string(FILE *f, const char *s)
@@ -764,32 +1143,49 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int write_json(const struct bench *b, const char *path, const char *acc, bool quick)
+static int write_json(const struct bench *b, const char *path, const char *acc, const char *rev,
+		      bool quick)
 {
+	const char *mode = b->icount ? "icount" : "wall";
 	FILE *f = fopen(path, "w");
 
 	if (!f) {
 		fprintf(stderr, "ringflow-bench: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	fprintf(f, "{\n  \"accel\": \"%s\",\n  \"cpus\": %ld,\n  \"quick\": %s,\n  \"verified\": %s,\n"
-		"  \"results\": [\n", acc, sysconf(_SC_NPROCESSORS_ONLN), quick ? "true" : "false",
-		b->failures ? "false" : "true");
+	fprintf(f, "{\n  \"mode\": \"%s\",\n  \"accel\": \"%s\",\n  \"kernel\": ", mode, acc);
+	json_string(f, kernel_release());
+	fprintf(f, ",\n  \"git\": ");
+	json_string(f, rev);
+	fprintf(f, ",\n  \"cpus\": %ld,\n  \"quick\": %s,\n  \"rounds\": %u,\n  \"user_crc32c\": ",
+		sysconf(_SC_NPROCESSORS_ONLN), quick ? "true" : "false", b->rounds);
+	json_string(f, user_crc32c_name);
+	fprintf(f, ",\n  \"verified\": %s,\n  \"results\": [\n", b->failures ? "false" : "true");
 	for (unsigned int i = 0; i < b->nr_results; i++) {
 		const struct result *r = &b->results[i];
+		double c = cost(b, r->ticks, r->ops);
 
 		fprintf(f, "    {\"workload\": ");
 		json_string(f, r->workload);
 		fprintf(f, ", \"variant\": ");
 		json_string(f, r->variant);
-		fprintf(f, ", \"block\": %u, \"ops\": %lu, \"seconds\": %.6f, \"us_per_op\": %.3f, "
-			"\"lat_us\": %.3f, \"ratio\": %.4f, \"base\": %s, \"round_seconds\": [",
-			r->block, r->ops, r->secs, per_op(r) * 1e6,
-			r->ops ? r->lat_sum / (double)r->ops * 1e6 : 0, ratio(b, r),
-			r->base ? "true" : "false");
-		for (unsigned int k = 0; k < r->rounds; k++)
-			fprintf(f, "%s%.6f", k ? ", " : "", r->round_secs[k]);
-		fprintf(f, "]}%s\n", i + 1 < b->nr_results ? "," : "");
+		fprintf(f, ", \"block\": %u, \"ops\": %lu, ", r->block, r->ops);
+		if (b->icount)
+			fprintf(f, "\"instr_per_op\": %.1f, \"wall_ns_per_op\": null, ", c);
+		else
+			fprintf(f, "\"instr_per_op\": null, \"wall_ns_per_op\": %.1f, ", c);
+		fprintf(f, "\"entries\": %ld, \"entries_per_op\": %.5f, \"lat_per_op\": ",
+			b->entries[i], entries_per_op(b, r));
+		if (r->lat)
+			fprintf(f, "%.1f", cost(b, r->lat_sum, r->ops));
+		else
+			fprintf(f, "null");
+		fprintf(f, ", \"ratio\": %.4f, \"base\": %s, \"mode\": \"%s\", \"kernel\": ",
+			ratio(b, r), r->base ? "true" : "false", mode);
+		json_string(f, kernel_release());
+		fprintf(f, ", \"git\": ");
+		json_string(f, rev);
+		fprintf(f, "}%s\n", i + 1 < b->nr_results ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 	return fclose(f) ? -1 : 0;
@@ -802,59 +1198,99 @@ static int write_json(const struct bench *b, const char *path, const char *acc, 
 static bool check_verifier(struct bench *b)
 {
 	enum { BLOCK = 4096, BLOCKS = 4, SIZE = BLOCK * BLOCKS };
-	struct pipe p = make_input(BLOCK, BLOCKS);
+	struct work w = make_input(BLOCK, BLOCKS);
 	struct result r = { .workload = "check", .variant = "--check (a planted error)", .block = BLOCK };
 	uint32_t crcs[BLOCKS];
-	int out = scratch_file(), before = b->failures;
+	int before = b->failures;
 	bool caught_crc, caught_file;
 
+	w.out = scratch_file();
+	w.crcs = crcs;
 	for (unsigned int i = 0; i < BLOCKS; i++)
-		p.want[i] = crcs[i] = rf_crc32c(p.data + (size_t)i * BLOCK, BLOCK);
-	must(pwrite(out, p.data, SIZE, 0) == SIZE ? 0 : -EIO, "writing");
-	if (!verify(b, &r, &p, out, crcs)) {
+		w.want[i] = crcs[i] = rf_crc32c(w.data + (size_t)i * BLOCK, BLOCK);
+	must(pwrite(w.out, w.data, SIZE, 0) == SIZE ? 0 : -EIO, "writing");
+	if (!verify(b, &r, &w)) {
 		fprintf(stderr, "ringflow-bench: --check: the verifier rejects a correct result\n");
 		return false;
 	}
 	b->quiet = true;
 	crcs[2] ^= 1;
-	caught_crc = !verify(b, &r, &p, out, crcs);
+	caught_crc = !verify(b, &r, &w);
 	crcs[2] ^= 1;
-	must(pwrite(out, "x", 1, BLOCK + 17) == 1 ? 0 : -EIO, "writing");
-	caught_file = !verify(b, &r, &p, out, crcs);
+	must(pwrite(w.out, "x", 1, BLOCK + 17) == 1 ? 0 : -EIO, "writing");
+	caught_file = !verify(b, &r, &w);
 	b->quiet = false;
 	b->failures = before;	/* those two failures were the point */
-	close(out);
-	free_input(&p);
+	close(w.out);
+	free_input(&w);
 	printf("\n--check: the verifier caught a wrong checksum: %s, a wrong output byte: %s\n",
 	       caught_crc ? "yes" : "NO", caught_file ? "yes" : "NO");
 	return caught_crc && caught_file;
 }
 
+/* Entries of the first row named @variant, which must be @want. */
+static bool entries_are(const struct bench *b, const char *variant, long want)
+{
+	for (unsigned int i = 0; i < b->nr_results; i++)
+		if (!strcmp(b->results[i].variant, variant))
+			return b->entries[i] == want;
+	return false;
+}
+
+/*
+ * --check: the counting pass must see every system call. Rows whose entries are
+ * known in advance: pread + pwrite make 2 per block; 32 nops complete inline
+ * within one io_uring_enter(); bpf_map_update_elem() adds one bpf() per request.
+ */
+static bool check_entries(const struct bench *b, unsigned long nops, unsigned long blocks,
+			  unsigned long npayload)
+{
+	bool rw = entries_are(b, V_PREAD, (long)(2 * blocks));
+	bool nop = entries_are(b, "IORING_OP_NOP (raw SQEs)", (long)((nops + BATCH - 1) / BATCH));
+	bool bpf = entries_are(b, V_UPDATE, (long)(npayload + (npayload + BATCH - 1) / BATCH));
+
+	printf("--check: kernel entries counted exactly: pread + pwrite 2 per block: %s, "
+	       "IORING_OP_NOP 1 per batch: %s, bpf_map_update_elem 1 per request + 1 per batch: %s\n",
+	       rw ? "yes" : "NO", nop ? "yes" : "NO", bpf ? "yes" : "NO");
+	return rw && nop && bpf;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: ringflow-bench [--quick] [--check] [--json FILE]\n"
+	fprintf(f, "usage: ringflow-bench [--icount] [--quick] [--check] [--json FILE] [--git REV]\n"
+		"  --icount     the guest runs under qemu -icount shift=0: report guest instructions\n"
+		"               (checked at start); without it, TCG wall time\n"
 		"  --quick      small counts (a few seconds under TCG)\n"
-		"  --check      also make sure the result verification catches wrong results\n"
-		"  --json FILE  write the results as JSON\n"
+		"  --check      also make sure the result verification catches wrong results and\n"
+		"               the kernel entry counts are exact\n"
+		"  --json FILE  write the results as JSON (tools/bench/compare compares two)\n"
+		"  --git REV    the source revision, for the header and the JSON\n"
 		"Exits 1 when a variant fails or computes a different result.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static struct bench b;
-	struct rf_ring_opts opts = { .entries = 256, .max_chains = WINDOW + NOP_BATCH };
-	const char *json = NULL, *acc;
+	struct rf_ring_opts opts = { .entries = 256, .max_chains = WINDOW + BATCH };
+	const char *json = NULL, *rev = "unknown", *acc;
 	bool quick = false, check = false;
-	/* fixed counts, so a run takes bounded time */
-	unsigned long nops, blocks4k, blocks64k;
+	/* fixed counts (multiples of BATCH), so a run takes bounded time */
+	unsigned long nops, blocks4k, blocks64k, npayload;
+	uint64_t loop = 0;
+	pid_t child;
+	int status;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			quick = true;
 		} else if (!strcmp(argv[i], "--check")) {
 			check = true;
+		} else if (!strcmp(argv[i], "--icount")) {
+			b.icount = true;
 		} else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
 			json = argv[++i];
+		} else if (!strcmp(argv[i], "--git") && i + 1 < argc) {
+			rev = argv[++i];
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return 0;
@@ -863,9 +1299,42 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	nops = quick ? 3000 : 100000;
+	nops = quick ? 3200 : 100000;
 	blocks4k = quick ? 128 : 2048;
 	blocks64k = quick ? 16 : 256;
+	npayload = quick ? 3200 : 32000;
+	b.rounds = ROUNDS;
+	memset(b.entries, 0xff, sizeof(b.entries));	/* -1: not counted */
+
+	if (b.icount) {
+		loop = counter_check();
+		if (loop < 2 * CHECK_LOOP || loop > 2 * CHECK_LOOP + 64) {
+			fprintf(stderr, "ringflow-bench: --icount, but a loop of %d instructions read "
+				"%llu TSC ticks: the guest is not running under qemu -icount shift=0 "
+				"(use tools/bench/run --icount)\n", 2 * CHECK_LOOP, (unsigned long long)loop);
+			return 1;
+		}
+	}
+	pick_crc32c();
+
+	/* The counting pass: the same benchmark, once, in a traced child, before any set-up. */
+	fflush(NULL);
+	child = fork();
+	must(child < 0 ? -errno : 0, "forking the counting pass");
+	if (child == 0) {
+		must(ptrace(PTRACE_TRACEME, 0, 0, 0) ? -errno : 0, "PTRACE_TRACEME");
+		raise(SIGSTOP);
+		b.counting = true;
+		b.rounds = 1;
+	} else {
+		status = count_entries(&b, child);
+		if (status) {
+			kill(child, SIGKILL);
+			waitpid(child, NULL, 0);
+			fprintf(stderr, "ringflow-bench: the counting pass failed (%d)\n", status);
+			return 1;
+		}
+	}
 
 	must(rf_probe(), "probing the kernel");
 	b.skel = rf_builtin__open();
@@ -876,25 +1345,44 @@ int main(int argc, char **argv)
 	must(rf_ring_create(&opts, &b.ring), "creating the ring");
 	must(rf_ring_bind(b.ring, SLOT_CRC, b.skel->links.rf_crc32c), "binding rf_crc32c");
 	must(rf_ring_bind(b.ring, SLOT_NOP, b.skel->links.rf_nop), "binding rf_nop");
+	must(rf_ring_bind(b.ring, SLOT_XOR, b.skel->links.rf_xor), "binding rf_xor");
+	must(bpf_map__value_size(b.skel->maps.rf_payloads) ==
+	     sizeof(struct rf_payload_hdr) + sizeof(struct rf_builtin_args) ? 0 : -EINVAL,
+	     "checking the payload map's value size");
 
 	acc = accel();
-	calibrate_tsc();
-	print_header(acc, quick);
+	if (!b.icount && !b.counting)
+		calibrate_tsc();
+	if (!b.counting)
+		print_header(&b, acc, rev, quick, loop);
 	workload_nop(&b, nops);
 	workload_pipeline(&b, 4096, blocks4k, "pipeline 4K", "crc32c 4K");
 	workload_pipeline(&b, 65536, blocks64k, "pipeline 64K", "crc32c 64K");
-
-	if (check && !check_verifier(&b))
-		b.failures++;
-	if (json && write_json(&b, json, acc, quick))
-		b.failures++;
+	workload_payload(&b, npayload);
 	rf_ring_destroy(b.ring);
 	rf_object_close(b.obj);
 	rf_builtin__destroy(b.skel);
+	if (b.counting) {
+		mark(&b, MARK_DONE, b.nr_results);
+		return b.failures ? 1 : 0;
+	}
+
+	if (b.counted != (long)b.nr_results) {
+		fprintf(stderr, "ringflow-bench: the counting pass ran %ld variants, this one %u\n",
+			b.counted, b.nr_results);
+		b.failures++;
+	}
+	if (check && !check_verifier(&b))
+		b.failures++;
+	if (check && !check_entries(&b, nops, blocks4k, npayload))
+		b.failures++;
+	if (json && write_json(&b, json, acc, rev, quick))
+		b.failures++;
 	if (b.failures) {
 		printf("\nFAILED: %d variant(s) failed or computed a different result\n", b.failures);
 		return 1;
 	}
-	printf("\nall variants verified: identical checksums, output files equal to the input\n");
+	printf("\nall variants verified: identical checksums, output files equal to the input,\n"
+	       "every payload request's buffer xored with its own key\n");
 	return 0;
 }
