@@ -31,6 +31,7 @@
  * Runs in the ringflow VM: tools/bench/run [--quick] [--check] [--json FILE].
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,9 +57,10 @@ enum { SLOT_CRC, SLOT_NOP, SLOT_XOR };
 #define WINDOW		32	/* chains in flight in the pipelined variants */
 #define BATCH		32	/* requests per io_uring_enter() in the batched variants */
 #define MAX_RESULTS	40
-#define ROUNDS		3	/* every variant runs once per round; the median counts */
+#define ROUNDS		3	/* every variant runs once per round; the best counts */
 #define XOR_LEN		16	/* bytes rf_xor transforms per request in section d */
 #define CHECK_LOOP	1000000	/* iterations of the two-instruction counter check */
+#define TICK_GAP	1000	/* instructions: more between two counter reads is an interrupt */
 #define MARK_MAGIC	0x7266626dUL	/* "rfbm": the counting pass's marker calls */
 
 enum mark { MARK_END, MARK_BEGIN, MARK_DONE };
@@ -161,10 +163,27 @@ static unsigned long result_index(const struct bench *b, const struct result *r)
 	return (unsigned long)(r - b->results);
 }
 
+/*
+ * icount: waits until an interrupt (normally the timer tick) has just run, seen as a
+ * jump of the counter between two reads in a tight loop. Starting every measured
+ * part right after a tick puts the ticks that fall inside it at the same places in
+ * every run; otherwise their phase depends on how long the host took to answer the
+ * guest's file reads while it booted.
+ */
+static void align_to_tick(void)
+{
+	uint64_t prev = ticks(), t;
+
+	while ((t = ticks()) - prev < TICK_GAP)
+		prev = t;
+}
+
 /* Brackets the measured part of a variant: ticks for the measuring pass, markers for the counting one. */
 static void begin(const struct bench *b, struct result *r)
 {
 	mark(b, MARK_BEGIN, result_index(b, r));
+	if (b->icount)
+		align_to_tick();
 	r->t0 = ticks();
 }
 
@@ -347,23 +366,21 @@ static void end_round(struct result *r)
 
 /*
  * The rounds interleave the variants, rotating who goes first, so that the order of
- * runs (and in wall mode a slow spell of the emulator) does not favour one; the
- * median round is reported.
+ * runs does not favour one. The cheapest round counts: whatever else the system
+ * does (an interrupt, a kernel worker, in wall mode a slow spell of the emulator)
+ * only adds to a round, so the least disturbed one is the best estimate, and under
+ * icount the one that repeats from run to run.
  */
-static void take_median(struct result *r)
+static void take_best(struct result *r)
 {
-	unsigned int order[ROUNDS];
+	unsigned int best = 0;
 
-	for (unsigned int i = 0; i < r->rounds; i++) {
-		unsigned int j = i;
-
-		for (; j > 0 && r->round_ticks[order[j - 1]] > r->round_ticks[i]; j--)
-			order[j] = order[j - 1];
-		order[j] = i;
-	}
+	for (unsigned int i = 1; i < r->rounds; i++)
+		if (r->round_ticks[i] < r->round_ticks[best])
+			best = i;
 	if (r->rounds) {
-		r->ticks = r->round_ticks[order[r->rounds / 2]];
-		r->lat_sum = r->round_lat[order[r->rounds / 2]];
+		r->ticks = r->round_ticks[best];
+		r->lat_sum = r->round_lat[best];
 	}
 }
 
@@ -431,7 +448,7 @@ static void print_row(const struct bench *b, const struct result *r)
 static void end_section(struct bench *b)
 {
 	for (unsigned int i = b->section; i < b->nr_results; i++)
-		take_median(&b->results[i]);
+		take_best(&b->results[i]);
 	if (b->counting)
 		return;
 	for (unsigned int i = b->section; i < b->nr_results; i++)
@@ -855,9 +872,13 @@ static void pipe_round(struct bench *b, struct result *r, struct work *w, const 
 	w->crcs = calloc(w->blocks, sizeof(*w->crcs));
 	w->out = writes ? scratch_file() : -1;
 	must(w->crcs ? 0 : -ENOMEM, "allocating checksums");
-	/* the output file exists at full size, as for a copy into a preallocated file */
+	/*
+	 * The output file is preallocated, as for a copy into an existing file: the
+	 * writes then measure the copy, not tmpfs allocating pages, whose cost depends
+	 * on the state the allocator happens to be in.
+	 */
 	if (w->out >= 0)
-		must(ftruncate(w->out, (off_t)(w->blocks * w->block)) ? -errno : 0, "sizing the output");
+		must(-posix_fallocate(w->out, 0, (off_t)(w->blocks * w->block)), "allocating the output");
 	v->run(b, r, w);
 	if (!w->have_want) {
 		/* the first variant's checksums are the reference the others must match */
@@ -1126,7 +1147,7 @@ static void print_header(const struct bench *b, const char *acc, const char *rev
 		       "  --icount gives deterministic instruction counts.\n", tsc_hz / 1e6);
 	printf("  entries/op: system calls per op, every one counted under ptrace in a separate pass.\n"
 	       "  lat: submission -> completion, for rows doing one op at a time. ratio: the base\n"
-	       "  row's cost per op / this row's (above 1: cheaper than base). Median of %u rounds.\n"
+	       "  row's cost per op / this row's (above 1: cheaper than base). Best of %u rounds.\n"
 	       "  userspace crc32c: %s;\n"
 	       "  the BPF rf_crc32c op: slicing-by-8 tables over 256-byte chunks.\n",
 	       b->rounds, user_crc32c_name);
