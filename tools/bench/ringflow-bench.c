@@ -40,6 +40,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -1137,9 +1138,10 @@ static void print_header(const struct bench *b, const char *acc, const char *rev
 	if (b->icount)
 		printf("  MODE icount: figures are GUEST INSTRUCTIONS (qemu -icount shift=0,sleep=off; the\n"
 		       "  TSC counts executed instructions: a loop of %d read %llu). They count user and\n"
-		       "  kernel code, interrupts, every task that ran, identically from run to run; they\n"
-		       "  do not weigh cache misses, memory bandwidth, atomics or the cost of entering the\n"
-		       "  kernel: read entries/op beside them.\n",
+		       "  kernel code, interrupts and every task that ran; they repeat from run to run,\n"
+		       "  but for rows handing work to io-wq threads (io_uring I/O on tmpfs), which vary\n"
+		       "  by up to about 1%%. They do not weigh cache misses, memory bandwidth, atomics or\n"
+		       "  the cost of entering the kernel: read entries/op beside them.\n",
 		       2 * CHECK_LOOP, (unsigned long long)check);
 	else
 		printf("  MODE wall: figures are TCG WALL TIME (TSC at %.0f MHz): emulation cost is uneven\n"
@@ -1206,7 +1208,10 @@ static int write_json(const struct bench *b, const char *path, const char *acc, 
 		json_string(f, kernel_release());
 		fprintf(f, ", \"git\": ");
 		json_string(f, rev);
-		fprintf(f, "}%s\n", i + 1 < b->nr_results ? "," : "");
+		fprintf(f, ", \"rounds\": [");
+		for (unsigned int k = 0; k < r->rounds; k++)
+			fprintf(f, "%s%.1f", k ? ", " : "", cost(b, r->round_ticks[k], r->ops));
+		fprintf(f, "]}%s\n", i + 1 < b->nr_results ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 	return fclose(f) ? -1 : 0;
@@ -1300,6 +1305,16 @@ int main(int argc, char **argv)
 	uint64_t loop = 0;
 	pid_t child;
 	int status;
+
+	/*
+	 * Without address space randomization: where the stack and the mappings land
+	 * changes how many instructions some copies and lookups take, and the guest
+	 * draws that randomness afresh in every boot.
+	 */
+	status = personality(0xffffffff);
+	if (status != -1 && !(status & ADDR_NO_RANDOMIZE) &&
+	    personality((unsigned long)status | ADDR_NO_RANDOMIZE) != -1)
+		execv("/proc/self/exe", argv);	/* on failure, go on randomized */
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
