@@ -60,7 +60,7 @@ enum { SLOT_CRC, SLOT_NOP, SLOT_XOR };
 #define MAX_RESULTS	40
 #define ROUNDS		3	/* every variant runs once per round; the best counts */
 #define XOR_LEN		16	/* bytes rf_xor transforms per request in section d */
-#define CHECK_LOOP	1000000	/* iterations of the two-instruction counter check */
+#define CHECK_LOOP	1000000UL	/* iterations of the two-instruction counter check */
 #define TICK_GAP	1000	/* instructions: more between two counter reads is an interrupt */
 #define MARK_MAGIC	0x7266626dUL	/* "rfbm": the counting pass's marker calls */
 
@@ -975,7 +975,7 @@ static uint32_t xor_key(unsigned long i)
 
 static unsigned char xor_fill(unsigned long i, unsigned int j)
 {
-	return (unsigned char)(i * 7 + j * 13);
+	return (unsigned char)(i * 7 + (unsigned long)j * 13);
 }
 
 /*
@@ -1137,7 +1137,7 @@ static void print_header(const struct bench *b, const char *acc, const char *rev
 	       sysconf(_SC_NPROCESSORS_ONLN), acc, rev);
 	if (b->icount)
 		printf("  MODE icount: figures are GUEST INSTRUCTIONS (qemu -icount shift=0,sleep=off; the\n"
-		       "  TSC counts executed instructions: a loop of %d read %llu). They count user and\n"
+		       "  TSC counts executed instructions: a loop of %lu read %llu). They count user and\n"
 		       "  kernel code, interrupts and every task that ran; they repeat from run to run,\n"
 		       "  but for rows handing work to io-wq threads (io_uring I/O on tmpfs), which vary\n"
 		       "  by up to about 1%%. They do not weigh cache misses, memory bandwidth, atomics or\n"
@@ -1345,7 +1345,7 @@ int main(int argc, char **argv)
 	if (b.icount) {
 		loop = counter_check();
 		if (loop < 2 * CHECK_LOOP || loop > 2 * CHECK_LOOP + 64) {
-			fprintf(stderr, "ringflow-bench: --icount, but a loop of %d instructions read "
+			fprintf(stderr, "ringflow-bench: --icount, but a loop of %lu instructions read "
 				"%llu TSC ticks: the guest is not running under qemu -icount shift=0 "
 				"(use tools/bench/run --icount)\n", 2 * CHECK_LOOP, (unsigned long long)loop);
 			return 1;
