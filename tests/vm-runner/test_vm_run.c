@@ -158,6 +158,69 @@ Test(vm_run, fails_on_a_kernel_panic)
 	cr_assert(strstr(r.err, "Kernel panic"), "stderr: %s", r.err);
 }
 
+Test(vm_run, brings_up_the_cpus_asked_for)
+{
+	const char *two[] = { "--cpus", "2", "--", "nproc", NULL };
+	const char *three[] = { "--cpus", "3", "--", "nproc", NULL };
+	const char *fewer[] = { "--cpus", "2", "--append", "maxcpus=1", "--", "true", NULL };
+	struct run r;
+
+	vm_run_in(&r, NULL, two);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "2\n");
+	vm_run_in(&r, NULL, three);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	cr_assert_str_eq(r.out, "3\n");
+	/* a guest that brings up fewer CPUs than asked does not run the command */
+	vm_run_in(&r, NULL, fewer);
+	cr_assert_eq(r.status, EXIT_SETUP, "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "brought up 1 CPU(s), not the 2 asked for"), "stderr: %s", r.err);
+}
+
+/*
+ * Lockups, stalls and hung tasks, provoked with lkdtm under short thresholds: the
+ * runner stops the guest at the report (the command never finishes by itself)
+ * and fails with 253, well before its timeout.
+ */
+static void provoke(struct run *r, const char *append, const char *crash)
+{
+	char script[128];
+	const char *args[] = { "--timeout", "240", "--append", append, "--", "sh", "-c", script,
+			       NULL };
+
+	snprintf(script, sizeof(script), "echo %s > /sys/kernel/debug/provoke-crash/DIRECT",
+		 crash);
+	vm_run_in(r, NULL, args);
+}
+
+Test(vm_run, stops_at_a_soft_lockup, .timeout = 300)
+{
+	struct run r;
+
+	provoke(&r, "watchdog_thresh=3", "SOFTLOCKUP");
+	cr_assert_eq(r.status, EXIT_SPLAT, "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "soft lockup - CPU#"), "stderr: %s", r.err);
+}
+
+Test(vm_run, stops_at_an_rcu_stall, .timeout = 300)
+{
+	struct run r;
+
+	provoke(&r, "rcupdate.rcu_cpu_stall_timeout=4", "SOFTLOCKUP");
+	cr_assert_eq(r.status, EXIT_SPLAT, "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "rcu: INFO: "), "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "detected stall"), "stderr: %s", r.err);
+}
+
+Test(vm_run, stops_at_a_hung_task, .timeout = 300)
+{
+	struct run r;
+
+	provoke(&r, "sysctl.kernel.hung_task_timeout_secs=4", "HUNG_TASK");
+	cr_assert_eq(r.status, EXIT_SPLAT, "stderr: %s", r.err);
+	cr_assert(strstr(r.err, "blocked for more than"), "stderr: %s", r.err);
+}
+
 Test(vm_run, refuses_bad_usage_and_a_missing_kernel)
 {
 	const char *bad_option[] = { "--no-such-option", "--", "true", NULL };
