@@ -28,43 +28,62 @@
  * SQE fields:
  *   opcode        IORING_OP_BPF
  *   bpf_op_flags  (the rw_flags word) bits 31..24: op slot, bits 23..0: passed to
- *                 the program as ctx->op_flags
+ *                 the program as req->op_flags
  *   addr, len     array of len struct io_uring_bpf_buf (len <= IORING_BPF_MAX_BUFS),
  *                 the buffers the program may access; addr = 0 when len = 0
- *   off, addr3    two 64-bit arguments, ctx->args[0] and ctx->args[1]
+ *   off, addr3    two 64-bit arguments, req->args[0] and req->args[1]
  *   ioprio, buf_index, file_index, __pad2 must be 0; fd is ignored
+ * IORING_SETUP_IOPOLL rings do not support the opcode (-EINVAL).
  *
- * Callback contract (struct io_uring_bpf_req_ops):
- *   prep     runs once, at submission, after the kernel has validated the SQE and
- *            the buffers. Returns 0 or -errno; -errno completes the request with
- *            that error (fail runs, cleanup does not).
+ * Callback contract (struct io_uring_bpf_req_ops). The kernel first checks the
+ * SQE, the slot and the buffer descriptors: a request failing those checks
+ * completes with the error and no callback runs. Then:
+ *   prep     runs once, at submission. Returns 0 or -errno; -errno completes the
+ *            request with that error (fail runs, cleanup does not).
  *   issue    runs once, inline or from io-wq (IOSQE_ASYNC), when the request is
  *            due. The request completes when issue returns: with the result set by
  *            bpf_io_set_result() (0 if never called) when it returns 0, with its
- *            return value when that is negative, and with -EINVAL (return values
- *            above 0 are reserved) otherwise. A negative result breaks the link
- *            chain like any failed request.
- *   fail     runs when the request completes with a negative result, for any
- *            reason: prep or issue error, or cancellation (-ECANCELED) because an
- *            earlier request of its link chain failed.
- *   cleanup  runs exactly once after a successful prep, when the request is done,
- *            whatever its outcome (after fail, when fail runs).
- * Every request completes exactly once. Programs may not sleep.
+ *            return value when that is negative, and with -EINVAL otherwise (return
+ *            values above 0 are reserved). A negative result breaks the link chain
+ *            like any failed request.
+ *   fail     runs once when the request completes with a negative result after the
+ *            kernel's checks passed: prep or issue error, or cancellation
+ *            (-ECANCELED), e.g. because an earlier request of its link chain failed
+ *            or the ring was closed.
+ *   cleanup  runs once after a successful prep, whatever the outcome (after fail,
+ *            when fail runs).
+ * Every request completes exactly once. All callbacks, and the release of the
+ * request's buffers, happen before its CQE is posted: once userspace sees the CQE
+ * the kernel no longer touches the request's memory. Programs may not sleep.
+ *
+ * Buffers. A user buffer is pinned from prep until the request completes
+ * (FOLL_LONGTERM), and its pages are charged to the ring creator's RLIMIT_MEMLOCK
+ * as registered buffers are (unless it has CAP_IPC_LOCK). IORING_BPF_BUF_RDONLY
+ * marks a buffer the program only reads: it is pinned read-only, so read-only and
+ * file-backed mappings work, and the kfuncs refuse to write it (-EACCES). Other
+ * user buffers must be writable anonymous or shmem memory. The buffer kfuncs of
+ * one request move at most IORING_BPF_MAX_REQ_BYTES bytes in all (-EDQUOT beyond),
+ * so that a request never holds a CPU for long; each buffer is at most
+ * IORING_BPF_MAX_BUF_LEN bytes, user or fixed.
  *
  * Errors of IORING_OP_BPF requests, in the CQE:
- *   -EOPNOTSUPP  kernel built without CONFIG_IO_URING_BPF_OP
- *   -EINVAL      reserved SQE field set, bad buffer descriptor (type, reserved
- *                bits), len > 0 with addr = 0
+ *   -EOPNOTSUPP  kernel built without CONFIG_IO_URING_BPF_OP, or its BPF types
+ *                failed to register at boot
+ *   -EINVAL      reserved SQE field set, bad buffer descriptor (type, unknown
+ *                flags, buf_index of a user buffer), len > 0 with addr = 0, IOPOLL
+ *                ring
  *   -ERANGE      op slot >= IORING_BPF_MAX_OPS
  *   -ENOENT      no op bound in that slot
  *   -ENOLINK     the op bound in that slot was detached (its struct_ops link
  *                was destroyed or detached); unbind it and bind a live one
- *   -E2BIG       more than IORING_BPF_MAX_BUFS descriptors, or a user buffer
- *                longer than IORING_BPF_MAX_BUF_LEN
+ *   -E2BIG       more than IORING_BPF_MAX_BUFS descriptors, or a buffer longer
+ *                than IORING_BPF_MAX_BUF_LEN
  *   -EOVERFLOW   buffer addr + len wraps around
- *   -EFAULT      unreadable descriptor array; NULL, kernel or unmapped (or
- *                read-only) user buffer; fixed buffer index out of range or
- *                range outside the registered buffer
+ *   -EFAULT      unreadable descriptor array; NULL, kernel or unmapped user
+ *                buffer; a writable user buffer on a read-only or file-backed
+ *                mapping (see IORING_BPF_BUF_RDONLY); fixed buffer index out of
+ *                range or range outside the registered buffer
+ *   -ENOMEM      pinning the user buffers would exceed RLIMIT_MEMLOCK
  *   whatever prep or issue returned
  */
 #ifndef IORING_OP_BPF
@@ -74,6 +93,7 @@
 #define IORING_BPF_MAX_OPS		64
 #define IORING_BPF_MAX_BUFS		4
 #define IORING_BPF_MAX_BUF_LEN		(1U << 24)
+#define IORING_BPF_MAX_REQ_BYTES	(1ULL << 26)
 #define IORING_BPF_OP_SHIFT		24
 #define IORING_BPF_OP_FLAGS_MASK	((1U << IORING_BPF_OP_SHIFT) - 1)
 
@@ -91,14 +111,17 @@
 
 /* Buffer descriptor types. */
 enum {
-	IORING_BPF_BUF_USER	= 1,	/* addr/len: user memory (writable mapping) */
+	IORING_BPF_BUF_USER	= 1,	/* addr/len: user memory */
 	IORING_BPF_BUF_FIXED	= 2,	/* addr/len inside registered buffer buf_index */
 };
+
+/* Buffer descriptor flags. */
+#define IORING_BPF_BUF_RDONLY		(1U << 0)	/* programs only read it */
 
 /* One buffer a BPF request may access; an array of these is in sqe->addr. */
 struct io_uring_bpf_buf {
 	__u8	type;		/* IORING_BPF_BUF_* */
-	__u8	resv;		/* must be 0 */
+	__u8	flags;		/* IORING_BPF_BUF_RDONLY */
 	__u16	buf_index;	/* registered buffer, for IORING_BPF_BUF_FIXED */
 	__u32	len;
 	__u64	addr;
@@ -106,31 +129,40 @@ struct io_uring_bpf_buf {
 
 /*
  * io_uring_register(2) opcodes. Both take a struct io_uring_bpf_bind and
- * nr_args = 1, and need CAP_BPF.
+ * nr_args = 1. The ring fd and the struct_ops link fd are the authority: no
+ * capability is needed to bind or unbind (loading the programs needs CAP_BPF and
+ * CAP_PERFMON, and whoever loaded them decides who may bind them by handing out
+ * the link fd, or the mode of its bpffs pin).
  *   IORING_REGISTER_BPF_OP    bind the op of a struct_ops link (bind.link_fd) into
  *                             bind.slot: -EBUSY when the slot is taken, -ERANGE
  *                             for a bad slot, -EBADF/-EINVAL when link_fd is not
- *                             an attached io_uring_bpf_req_ops link, -EPERM without
- *                             CAP_BPF. One op can be bound into many rings.
+ *                             an attached io_uring_bpf_req_ops link. One op can be
+ *                             bound into many rings. With IORING_BPF_BIND_KERNEL_NOP,
+ *                             link_fd is ignored and the slot runs no program: its
+ *                             requests complete with 0 (this measures what the
+ *                             request path itself costs).
  *   IORING_UNREGISTER_BPF_OP  unbind bind.slot (link_fd ignored): -ENOENT when
  *                             empty. Requests already submitted keep the op alive
  *                             and finish normally; new ones get -ENOENT.
- * All slots are unbound when the ring is closed.
+ * Closing the ring unbinds every slot at once (requests still in flight finish
+ * first).
  */
 #ifndef IORING_REGISTER_BPF_OP
 #define IORING_REGISTER_BPF_OP		31
 #define IORING_UNREGISTER_BPF_OP	32
 #endif
 
+#define IORING_BPF_BIND_KERNEL_NOP	(1U << 0)
+
 struct io_uring_bpf_bind {
 	__u32	slot;
 	__s32	link_fd;
-	__u32	flags;		/* must be 0 */
+	__u32	flags;		/* IORING_BPF_BIND_* */
 	__u32	resv;		/* must be 0 */
 };
 
 /*
- * What the program sees of its request (the ctx argument of every callback).
+ * What the program sees of its request (the argument of every callback).
  * Only pdu is writable; it is zeroed before prep and kept until cleanup.
  */
 struct io_uring_bpf_req {

@@ -15,16 +15,43 @@ enum {
 	KT_MODE_PDU,		/* prep stores args[0] in pdu, issue returns it + 1 */
 	KT_MODE_SUM,		/* byte sum of buf 0, 256-byte blocks */
 	KT_MODE_STORE_CONST,	/* store args[1] (8 bytes) at buf 0 @ 0 */
+	KT_MODE_WINDOW,		/* rdwr window of 64 bytes at BUF_POS args[0]: fill 0xcd */
+	KT_MODE_WINDOW_RO,	/* ro window of 64 bytes at BUF_POS args[0]: byte sum */
+	KT_MODE_WINDOW_PAGE,	/* rdwr window of 4096 at BUF_POS args[0]: ^= args[1] */
+	KT_MODE_CRC,		/* crc32c of args[1] bytes at BUF_POS args[0] -> value */
+	KT_MODE_COPY_REPEAT,	/* copy buf 0 -> buf 1 args[0] times; copies -> value */
+	KT_MODE_COPY_USER,	/* args[0] bytes: buf 1 @ 0 <- buf 0 @ args[1] */
+	KT_MODE_STEER,		/* steer the next request to pos args[0], len args[1] */
+	KT_MODE_DONE,		/* end the chain; result 7 */
+	KT_MODE_DONE_FAIL,	/* end the chain, then fail with -EIO */
+	KT_MODE_STEER_TWICE,	/* steer (keep, keep) twice: the second's error */
+	KT_MODE_STEER_DONE,	/* steer (keep, keep), then end: the second's error */
 };
 
 #define KT_MODE_MASK		0xff
 #define KT_PREP_ERR_SHIFT	8	/* op_flags bits 15..8: prep returns -that */
+/* fail and cleanup load a byte of every buffer index 0..3 (kt_req_stat.touch_*) */
+#define KT_FLAG_TOUCH		(1U << 16)
+/* fail stores args[1] at buf 0 @ 0, cleanup at buf 0 @ 8 (8 bytes each) */
+#define KT_FLAG_MARK		(1U << 17)
+/* prep returns -5000, which is not an errno */
+#define KT_FLAG_PREP_HUGE	(1U << 18)
+/* prep, fail and cleanup try to steer and end the chain (kt_req_stat.steer_res) */
+#define KT_FLAG_STEER_CB	(1U << 19)
+/* the result is ENODATA when a window kfunc returned NULL */
+#define KT_NO_WINDOW		61
 
 enum { KT_CB_PREP, KT_CB_ISSUE, KT_CB_FAIL, KT_CB_CLEANUP, KT_NR_CB };
 
 struct kt_req_stat {
 	unsigned long long n[KT_NR_CB];
 	long long fail_res;
+	/* KT_FLAG_TOUCH: bit i set when a load from buffer i worked; last error */
+	unsigned int touch_ok[KT_NR_CB];
+	int touch_err[KT_NR_CB];
+	/* KT_FLAG_STEER_CB: what bpf_io_steer_next / bpf_io_chain_done returned */
+	int steer_res[KT_NR_CB];
+	int done_res[KT_NR_CB];
 };
 
 #endif

@@ -26,7 +26,22 @@ extern int bpf_io_buf_store(struct io_uring_bpf_req *rq, u32 buf, u64 off,
 extern s64 bpf_io_buf_copy(struct io_uring_bpf_req *rq, u64 dst_pos, u64 src_pos,
 			   u64 len) __ksym;
 
+/* weak: the object also loads on kernels without them (-EOPNOTSUPP then) */
+extern u8 *bpf_io_buf_window(struct io_uring_bpf_req *rq, u32 buf, u64 off,
+			     const u32 rdwr_buf_size) __ksym __weak;
+extern const u8 *bpf_io_buf_window_ro(struct io_uring_bpf_req *rq, u32 buf, u64 off,
+				      const u32 rdonly_buf_size) __ksym __weak;
+extern s64 bpf_io_buf_crc32c(struct io_uring_bpf_req *rq, u32 buf, u64 off, u64 len,
+			     u32 crc) __ksym __weak;
+extern int bpf_io_steer_next(struct io_uring_bpf_req *rq, u64 pos, u32 len) __ksym __weak;
+extern int bpf_io_chain_done(struct io_uring_bpf_req *rq) __ksym __weak;
+
+#define KEEP_POS	(~0ULL)
+#define KEEP_LEN	(~0U)
+
 #define BUF_POS(buf, off) (((u64)(buf) << 32) | (u32)(off))
+#define POS_BUF(pos) ((u32)((pos) >> 32))
+#define POS_OFF(pos) ((u32)(pos))
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -59,6 +74,7 @@ struct {
 } reqs SEC(".maps");
 
 __u64 calls[KT_NR_CB];
+__s64 last_value;		/* KT_MODE_CRC, KT_MODE_COPY_REPEAT */
 __s64 last_fail_res;
 __u64 last_fail_user_data;
 __s64 fail_order_bad;		/* fail after cleanup, or cleanup twice */
@@ -96,6 +112,24 @@ static __always_inline void count(struct io_uring_bpf_req *rq, u32 cb, s32 res)
 		st->fail_res = res;
 }
 
+/* KT_FLAG_STEER_CB: steering outside issue must be refused */
+static __always_inline void steer_attempt(struct io_uring_bpf_req *rq, u32 cb)
+{
+	struct kt_req_stat *st;
+	u64 key = rq->user_data;
+	int sr, dr;
+
+	if (!bpf_ksym_exists(bpf_io_steer_next) || !bpf_ksym_exists(bpf_io_chain_done))
+		return;
+	sr = bpf_io_steer_next(rq, KEEP_POS, KEEP_LEN);
+	dr = bpf_io_chain_done(rq);
+	st = bpf_map_lookup_elem(&reqs, &key);
+	if (st && cb < KT_NR_CB) {
+		st->steer_res[cb] = sr;
+		st->done_res[cb] = dr;
+	}
+}
+
 SEC("struct_ops/prep")
 int BPF_PROG(kt_prep, struct io_uring_bpf_req *rq)
 {
@@ -108,6 +142,10 @@ int BPF_PROG(kt_prep, struct io_uring_bpf_req *rq)
 		return -EPROTO;
 	if (mode == KT_MODE_PDU)
 		*(u64 *)&rq->pdu[8] = rq->args[0];
+	if (rq->op_flags & KT_FLAG_PREP_HUGE)
+		return -5000;
+	if (rq->op_flags & KT_FLAG_STEER_CB)
+		steer_attempt(rq, KT_CB_PREP);
 	if (err)
 		return -(int)err;
 	return 0;
@@ -186,6 +224,81 @@ static s64 sum_buf(struct io_uring_bpf_req *rq)
 	return (sum ^ (sum >> 32)) & 0x7fffffff;
 }
 
+/* xor 4096 bytes at BUF_POS args[0] in place with the byte args[1], zero-copy */
+static int window_page_xor(struct io_uring_bpf_req *rq)
+{
+	u8 key = (u8)rq->args[1], *w;
+	int *i;
+	struct bpf_iter_num it;
+
+	if (!bpf_ksym_exists(bpf_io_buf_window))
+		return -EOPNOTSUPP;
+	w = bpf_io_buf_window(rq, POS_BUF(rq->args[0]), POS_OFF(rq->args[0]), 4096);
+	if (!w)
+		return -KT_NO_WINDOW;
+	bpf_iter_num_new(&it, 0, 4096);
+	while ((i = bpf_iter_num_next(&it)))
+		w[*i & 4095] ^= key;
+	bpf_iter_num_destroy(&it);
+	bpf_io_set_result(rq, 4096);
+	return 0;
+}
+
+/* copy all of buf 0 to buf 1, args[0] times; the number of copies done -> value */
+static int copy_repeat(struct io_uring_bpf_req *rq)
+{
+	u64 len = rq->buf_len[0];
+	s64 r = 0, done = 0;
+	int *i;
+	struct bpf_iter_num it;
+
+	bpf_iter_num_new(&it, 0, (int)(rq->args[0] & 0xff));
+	while ((i = bpf_iter_num_next(&it))) {
+		r = bpf_io_buf_copy(rq, BUF_POS(1, 0), BUF_POS(0, 0), len);
+		if (r < 0)
+			break;
+		done++;
+	}
+	bpf_iter_num_destroy(&it);
+	last_value = done;
+	return r < 0 ? (int)r : 0;
+}
+
+static int steer(struct io_uring_bpf_req *rq, u32 mode)
+{
+	int r;
+
+	if (!bpf_ksym_exists(bpf_io_steer_next) || !bpf_ksym_exists(bpf_io_chain_done))
+		return -EOPNOTSUPP;
+	switch (mode) {
+	case KT_MODE_STEER:
+		r = bpf_io_steer_next(rq, rq->args[0], (u32)rq->args[1]);
+		break;
+	case KT_MODE_DONE:
+		r = bpf_io_chain_done(rq);
+		if (!r)
+			r = 7;
+		break;
+	case KT_MODE_DONE_FAIL:
+		r = bpf_io_chain_done(rq);
+		if (!r)
+			r = -EIO;
+		break;
+	case KT_MODE_STEER_TWICE:
+		r = bpf_io_steer_next(rq, KEEP_POS, KEEP_LEN);
+		if (!r)
+			r = bpf_io_steer_next(rq, KEEP_POS, KEEP_LEN);
+		break;
+	default:
+		r = bpf_io_steer_next(rq, KEEP_POS, KEEP_LEN);
+		if (!r)
+			r = bpf_io_chain_done(rq);
+		break;
+	}
+	bpf_io_set_result(rq, r);
+	return 0;
+}
+
 SEC("struct_ops/issue")
 int BPF_PROG(kt_issue, struct io_uring_bpf_req *rq)
 {
@@ -249,8 +362,87 @@ int BPF_PROG(kt_issue, struct io_uring_bpf_req *rq)
 		bpf_io_set_result(rq, r);
 		return 0;
 	}
+	case KT_MODE_WINDOW: {
+		u8 *w;
+		int j;
+
+		if (!bpf_ksym_exists(bpf_io_buf_window))
+			return -EOPNOTSUPP;
+		w = bpf_io_buf_window(rq, POS_BUF(rq->args[0]), POS_OFF(rq->args[0]), 64);
+		if (!w)
+			return -KT_NO_WINDOW;
+		for (j = 0; j < 64; j++)
+			w[j] = 0xcd;
+		bpf_io_set_result(rq, 64);
+		return 0;
+	}
+	case KT_MODE_WINDOW_RO: {
+		const u8 *w;
+		int j, sum = 0;
+
+		if (!bpf_ksym_exists(bpf_io_buf_window_ro))
+			return -EOPNOTSUPP;
+		w = bpf_io_buf_window_ro(rq, POS_BUF(rq->args[0]), POS_OFF(rq->args[0]), 64);
+		if (!w)
+			return -KT_NO_WINDOW;
+		for (j = 0; j < 64; j++)
+			sum += w[j];
+		bpf_io_set_result(rq, sum);
+		return 0;
+	}
+	case KT_MODE_WINDOW_PAGE:
+		return window_page_xor(rq);
+	case KT_MODE_CRC:
+		if (!bpf_ksym_exists(bpf_io_buf_crc32c))
+			return -EOPNOTSUPP;
+		r = bpf_io_buf_crc32c(rq, POS_BUF(rq->args[0]), POS_OFF(rq->args[0]),
+				      rq->args[1], ~0U);
+		last_value = r;
+		return r < 0 ? (int)r : 0;
+	case KT_MODE_COPY_REPEAT:
+		return copy_repeat(rq);
+	case KT_MODE_COPY_USER:
+		r = bpf_io_buf_copy(rq, BUF_POS(1, 0), BUF_POS(0, rq->args[1]), rq->args[0]);
+		bpf_io_set_result(rq, r);
+		return 0;
+	case KT_MODE_STEER:
+	case KT_MODE_DONE:
+	case KT_MODE_DONE_FAIL:
+	case KT_MODE_STEER_TWICE:
+	case KT_MODE_STEER_DONE:
+		return steer(rq, mode);
 	}
 	return -EOPNOTSUPP;
+}
+
+/* KT_FLAG_TOUCH: load a byte of every buffer index the request could have */
+static __always_inline void touch(struct io_uring_bpf_req *rq, u32 cb)
+{
+	struct kt_req_stat *st;
+	u64 key = rq->user_data;
+	unsigned int ok = 0;
+	int err = 0, r, i;
+	u8 b;
+
+	for (i = 0; i < 4; i++) {
+		r = bpf_io_buf_load(rq, i, 0, &b, 1);
+		if (r == 1)
+			ok |= 1U << i;
+		else
+			err = r;
+	}
+	st = bpf_map_lookup_elem(&reqs, &key);
+	if (st && cb < KT_NR_CB) {
+		st->touch_ok[cb] = ok;
+		st->touch_err[cb] = err;
+	}
+}
+
+static __always_inline void mark(struct io_uring_bpf_req *rq, u64 off)
+{
+	u64 v = rq->args[1];
+
+	bpf_io_buf_store(rq, 0, off, &v, 8);
 }
 
 SEC("struct_ops/fail")
@@ -259,12 +451,24 @@ void BPF_PROG(kt_fail, struct io_uring_bpf_req *rq, int res)
 	count(rq, KT_CB_FAIL, res);
 	last_fail_res = res;
 	last_fail_user_data = rq->user_data;
+	if (rq->op_flags & KT_FLAG_TOUCH)
+		touch(rq, KT_CB_FAIL);
+	if (rq->op_flags & KT_FLAG_MARK)
+		mark(rq, 0);
+	if (rq->op_flags & KT_FLAG_STEER_CB)
+		steer_attempt(rq, KT_CB_FAIL);
 }
 
 SEC("struct_ops/cleanup")
 void BPF_PROG(kt_cleanup, struct io_uring_bpf_req *rq)
 {
 	count(rq, KT_CB_CLEANUP, 0);
+	if (rq->op_flags & KT_FLAG_TOUCH)
+		touch(rq, KT_CB_CLEANUP);
+	if (rq->op_flags & KT_FLAG_MARK)
+		mark(rq, 8);
+	if (rq->op_flags & KT_FLAG_STEER_CB)
+		steer_attempt(rq, KT_CB_CLEANUP);
 }
 
 SEC(".struct_ops.link")

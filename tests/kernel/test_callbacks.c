@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The callback contract of IORING_OP_BPF: prep / issue / fail / cleanup run
- * exactly when the UAPI header says, the CQE result follows the issue return
- * value, failures break link chains, and maps work from every callback.
+ * exactly when the UAPI header says, all of them before the CQE is posted, the
+ * CQE result follows the issue return value, failures break link chains, and
+ * maps work from every callback.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kt.h"
@@ -30,11 +33,9 @@ TestSuite(callbacks, .init = setup, .fini = teardown, .timeout = 60);
 static void assert_stat(uint64_t ud, unsigned long long prep, unsigned long long issue,
 			unsigned long long fail, unsigned long long cleanup)
 {
-	struct kt_req_stat st;
+	/* every callback ran before the CQE was posted: no waiting */
+	struct kt_req_stat st = kt_stat(&k, ud);
 
-	cr_assert(kt_wait_stat(&k, ud, KT_CB_CLEANUP, cleanup), "cleanup count for %llu",
-		  (unsigned long long)ud);
-	st = kt_stat(&k, ud);
 	cr_assert_eq(st.n[KT_CB_PREP], prep, "prep ran %llu times, want %llu", st.n[KT_CB_PREP], prep);
 	cr_assert_eq(st.n[KT_CB_ISSUE], issue, "issue ran %llu times, want %llu", st.n[KT_CB_ISSUE], issue);
 	cr_assert_eq(st.n[KT_CB_FAIL], fail, "fail ran %llu times, want %llu", st.n[KT_CB_FAIL], fail);
@@ -103,7 +104,6 @@ Test(callbacks, prep_error_runs_fail_not_cleanup)
 	kt_prep_bpf(&ring, 0, KT_MODE_RESULT | (EMLINK << KT_PREP_ERR_SHIFT), NULL, 0, 1, 0, 6);
 	kt_submit_wait(&ring, 1, &c);
 	cr_assert_eq(c.res, -EMLINK);
-	cr_assert(kt_wait_stat(&k, 6, KT_CB_FAIL, 1));
 	assert_stat(6, 1, 0, 1, 0);
 	cr_assert_eq(kt_stat(&k, 6).fail_res, -EMLINK);
 }
@@ -261,4 +261,100 @@ Test(callbacks, maps_work_from_every_callback)
 		cr_assert_eq(mm[cb], want, "mmapable array cb %u", cb);
 	}
 	munmap(mm, sz);
+}
+
+/* A request the kernel's own checks refuse never reaches a program. */
+Test(callbacks, kernel_checks_fail_before_any_callback)
+{
+	struct io_uring_bpf_buf b;
+	struct io_uring_sqe *sqe;
+	struct kt_cqe c;
+	char x[8];
+	uint64_t ud;
+
+	for (ud = 60; ud < 65; ud++) {
+		sqe = kt_prep_bpf(&ring, 0, KT_MODE_RESULT, NULL, 0, 1, 0, ud);
+		if (ud == 60)
+			sqe->ioprio = 1;
+		else if (ud == 61)
+			sqe->__pad2[0] = 1;
+		else if (ud == 62)
+			sqe->len = IORING_BPF_MAX_BUFS + 1, sqe->addr = (uintptr_t)x;
+		else if (ud == 63)
+			sqe->len = 1, sqe->addr = 8;	/* unreadable descriptor array */
+		else {
+			b = kt_ubuf(x, 8);
+			b.type = 9;
+			sqe->len = 1, sqe->addr = (uintptr_t)&b;
+		}
+		kt_submit_wait(&ring, 1, &c);
+		cr_assert_lt(c.res, 0, "request %llu", (unsigned long long)ud);
+		assert_stat(ud, 0, 0, 0, 0);
+	}
+}
+
+Test(callbacks, results_outside_errno_range_are_einval)
+{
+	struct kt_cqe c;
+
+	kt_prep_bpf(&ring, 0, KT_MODE_RESULT | KT_FLAG_PREP_HUGE, NULL, 0, 1, 0, 70);
+	kt_submit_wait(&ring, 1, &c);
+	cr_assert_eq(c.res, -EINVAL, "prep returned -5000");
+	assert_stat(70, 1, 0, 1, 0);
+	cr_assert_eq(kt_stat(&k, 70).fail_res, -EINVAL);
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RET, NULL, 0, (uint64_t)-5000, 0), -EINVAL);
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RESULT, NULL, 0, (uint64_t)-5000, 0), -EINVAL);
+	/* -MAX_ERRNO itself is an errno */
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RET, NULL, 0, (uint64_t)-4095, 0), -4095);
+}
+
+/*
+ * Seen from another CPU: on an SQPOLL ring the kernel thread completes the
+ * requests while this thread polls the CQ ring without entering the kernel.
+ * When a CQE shows up, the fail and cleanup callbacks must already have
+ * written their marks into the buffer; on the issue path, and for a request
+ * cancelled by its failed link.
+ */
+Test(callbacks, callbacks_finish_before_the_cqe_is_visible)
+{
+	uint64_t *buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL, .sq_thread_idle = 1000 };
+	struct io_uring_bpf_buf b = kt_ubuf(buf, 64);
+	struct io_uring_cqe *cqe;
+	struct io_uring r;
+	int i, late = 0;
+
+	cr_assert_neq(buf, MAP_FAILED);
+	cr_assert_eq(io_uring_queue_init_params(8, &r, &p), 0);
+	cr_assert_eq(kt_bind(r.ring_fd, 0, kt_main_fd(&k)), 0);
+	for (i = 0; i < 300; i++) {
+		uint64_t mark = 0x1000 + (uint64_t)i;
+		bool chain = i & 1;
+
+		memset(buf, 0, 64);
+		if (chain) {
+			/* a failing request cancels the marking one linked after it */
+			kt_prep_bpf(&r, 0, KT_MODE_RET, NULL, 0, (uint64_t)-EIO, 0, 1)->flags |=
+				IOSQE_IO_LINK;
+		}
+		kt_prep_bpf(&r, 0, KT_MODE_RET | KT_FLAG_MARK, &b, 1, (uint64_t)-EIO, mark, 2);
+		io_uring_submit(&r);
+		for (;;) {
+			while (io_uring_peek_cqe(&r, &cqe))
+				;
+			if (cqe->user_data == 2)
+				break;
+			io_uring_cqe_seen(&r, cqe);
+		}
+		/* read before telling the kernel anything */
+		if (__atomic_load_n(&buf[0], __ATOMIC_ACQUIRE) != mark ||
+		    __atomic_load_n(&buf[1], __ATOMIC_ACQUIRE) != mark)
+			late++;
+		cr_assert_eq(cqe->res, chain ? -ECANCELED : -EIO);
+		io_uring_cqe_seen(&r, cqe);
+	}
+	cr_assert_eq(late, 0, "%d of 300 CQEs were visible before fail and cleanup ran", late);
+	io_uring_queue_exit(&r);
+	munmap(buf, 4096);
 }

@@ -83,3 +83,29 @@ Test(uapi, pdu_is_at_least_40_bytes)
 {
 	cr_assert_geq(sizeof(((struct io_uring_bpf_req *)0)->pdu), 40);
 }
+
+/* The probe, the feature bit and the registration agree: all on, or all off. */
+Test(uapi, probe_and_feature_bit_agree)
+{
+	struct io_uring_probe *probe = io_uring_get_probe();
+
+	cr_assert_not_null(probe);
+	cr_assert_eq(!!io_uring_opcode_supported(probe, IORING_OP_BPF), kt_kernel_has_bpf());
+	io_uring_free_probe(probe);
+}
+
+/* IORING_BPF_BIND_KERNEL_NOP: the request path with no program. */
+Test(uapi, kernel_nop_binding)
+{
+	struct io_uring_bpf_bind b = { .slot = 5, .link_fd = -1,
+				       .flags = IORING_BPF_BIND_KERNEL_NOP };
+	struct io_uring ring;
+
+	kt_ring(&ring, 8);
+	cr_assert_eq(kt_bind_raw(ring.ring_fd, &b, 1), 0);
+	cr_assert_eq(kt_run(&ring, 5, 0, NULL, 0, 123, 0), 0);
+	cr_assert_eq(kt_bind_raw(ring.ring_fd, &b, 1), -EBUSY);
+	cr_assert_eq(kt_unbind(ring.ring_fd, 5), 0);
+	cr_assert_eq(kt_run(&ring, 5, 0, NULL, 0, 123, 0), -ENOENT);
+	io_uring_queue_exit(&ring);
+}

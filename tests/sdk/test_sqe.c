@@ -32,7 +32,7 @@ Test(sqe, bpf_prep_fills_the_uapi_fields)
 	cr_assert_eq(bufs[0].addr, (__u64)(uintptr_t)data);
 	cr_assert_eq(bufs[1].type, IORING_BPF_BUF_FIXED);
 	cr_assert_eq(bufs[1].buf_index, 3);
-	cr_assert_eq(bufs[1].resv, 0);
+	cr_assert_eq(bufs[1].flags, 0);
 }
 
 Test(sqe, no_buffers_means_null_addr)

@@ -53,7 +53,7 @@
 #include <ringflow/builtin.h>
 #include "rf_builtin.skel.h"
 
-enum { SLOT_CRC, SLOT_NOP, SLOT_XOR };
+enum { SLOT_CRC, SLOT_NOP, SLOT_XOR, SLOT_KERNEL_NOP };
 
 #define WINDOW		32	/* chains in flight in the pipelined variants */
 #define BATCH		32	/* requests per io_uring_enter() in the batched variants */
@@ -534,8 +534,8 @@ static void reap_raw(struct bench *b, struct result *r, struct io_uring *u, unsi
 	}
 }
 
-/* Raw SQEs on the ring's io_uring, in batches of BATCH. */
-static void nop_raw(struct bench *b, struct result *r, bool bpf)
+/* Raw SQEs on the ring's io_uring, in batches of BATCH: IORING_OP_NOP (slot < 0) or BPF. */
+static void nop_raw(struct bench *b, struct result *r, int slot)
 {
 	struct io_uring *u = rf_ring_uring(b->ring);
 
@@ -546,8 +546,8 @@ static void nop_raw(struct bench *b, struct result *r, bool bpf)
 		for (unsigned int i = 0; i < k; i++) {
 			struct io_uring_sqe *sqe = io_uring_get_sqe(u);
 
-			if (bpf)
-				rf_prep_bpf(sqe, SLOT_NOP, 0, NULL, 0, 0, 0);
+			if (slot >= 0)
+				rf_prep_bpf(sqe, (unsigned int)slot, 0, NULL, 0, 0, 0);
 			else
 				io_uring_prep_nop(sqe);
 			sqe->user_data = done + i;
@@ -560,13 +560,20 @@ static void nop_raw(struct bench *b, struct result *r, bool bpf)
 static void run_nop(struct bench *b, struct result *r, struct work *w)
 {
 	(void)w;
-	nop_raw(b, r, false);
+	nop_raw(b, r, -1);
+}
+
+/* IORING_BPF_BIND_KERNEL_NOP: the request path without a program */
+static void run_kernel_nop(struct bench *b, struct result *r, struct work *w)
+{
+	(void)w;
+	nop_raw(b, r, SLOT_KERNEL_NOP);
 }
 
 static void run_bpf_nop(struct bench *b, struct result *r, struct work *w)
 {
 	(void)w;
-	nop_raw(b, r, true);
+	nop_raw(b, r, SLOT_NOP);
 }
 
 struct chain_check {
@@ -615,6 +622,15 @@ static void run_nop_chains(struct bench *b, struct result *r, struct work *w)
 	finish(b, r);
 }
 
+/* The SDK has no call for this measuring aid: bind it with the raw register opcode. */
+static int bind_kernel_nop(struct rf_ring *ring, unsigned int slot)
+{
+	struct io_uring_bpf_bind bind = { .slot = slot, .link_fd = -1,
+					  .flags = IORING_BPF_BIND_KERNEL_NOP };
+
+	return io_uring_register(rf_ring_uring(ring)->ring_fd, IORING_REGISTER_BPF_OP, &bind, 1);
+}
+
 static void nop_round(struct bench *b, struct result *r, struct work *w, const struct variant *v)
 {
 	v->run(b, r, w);
@@ -624,12 +640,13 @@ static void workload_nop(struct bench *b, unsigned long n)
 {
 	static const struct variant v[] = {
 		{ "IORING_OP_NOP (raw SQEs)", run_nop, false },
+		{ "IORING_OP_BPF, kernel nop: no program", run_kernel_nop, false },
 		{ "IORING_OP_BPF rf_nop (raw SQEs)", run_bpf_nop, false },
 		{ "IORING_OP_BPF rf_nop (SDK chains)", run_nop_chains, false },
 	};
 
 	run_section(b, "a. per-request overhead: IORING_OP_BPF rf_nop vs IORING_OP_NOP, "
-		    "batches of 32 requests", "nop", 0, n, NULL, v, 3, nop_round);
+		    "batches of 32 requests", "nop", 0, n, NULL, v, 4, nop_round);
 }
 
 /* ---- b, c. read -> crc32c -> write, crc32c alone ----------------------------------- */
@@ -1382,6 +1399,7 @@ int main(int argc, char **argv)
 	must(rf_ring_bind(b.ring, SLOT_CRC, b.skel->links.rf_crc32c), "binding rf_crc32c");
 	must(rf_ring_bind(b.ring, SLOT_NOP, b.skel->links.rf_nop), "binding rf_nop");
 	must(rf_ring_bind(b.ring, SLOT_XOR, b.skel->links.rf_xor), "binding rf_xor");
+	must(bind_kernel_nop(b.ring, SLOT_KERNEL_NOP), "binding the kernel's null op");
 	must(bpf_map__value_size(b.skel->maps.rf_payloads) ==
 	     sizeof(struct rf_payload_hdr) + sizeof(struct rf_builtin_args) ? 0 : -EINVAL,
 	     "checking the payload map's value size");
