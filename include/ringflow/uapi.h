@@ -66,6 +66,13 @@
  * so that a request never holds a CPU for long; each buffer is at most
  * IORING_BPF_MAX_BUF_LEN bytes, user or fixed.
  *
+ * Steering, from issue only: bpf_io_steer_next() sets the file position of the
+ * next request of the link chain and may shorten it, when that request is an
+ * IORING_OP_READ, WRITE, READ_FIXED or WRITE_FIXED (its buffer stays what was
+ * submitted); bpf_io_chain_done() ends the chain after this request: when it
+ * completes with a result >= 0, the requests linked after it complete without
+ * running, with -EALREADY (a failure-induced cancellation is -ECANCELED).
+ *
  * Errors of IORING_OP_BPF requests, in the CQE:
  *   -EOPNOTSUPP  kernel built without CONFIG_IO_URING_BPF_OP, or its BPF types
  *                failed to register at boot
@@ -84,6 +91,8 @@
  *                mapping (see IORING_BPF_BUF_RDONLY); fixed buffer index out of
  *                range or range outside the registered buffer
  *   -ENOMEM      pinning the user buffers would exceed RLIMIT_MEMLOCK
+ *   -EALREADY    an op earlier in the chain ended it (bpf_io_chain_done()): this
+ *                request did not run
  *   whatever prep or issue returned
  */
 #ifndef IORING_OP_BPF
@@ -108,6 +117,10 @@
  */
 #define IORING_BPF_BUF_POS(buf, off) \
 	(((__u64)(buf) << 32) | (__u32)(off))
+
+/* bpf_io_steer_next(): keep the submitted position or length */
+#define IORING_BPF_STEER_KEEP_POS	(~0ULL)
+#define IORING_BPF_STEER_KEEP_LEN	(~0U)
 
 /* Buffer descriptor types. */
 enum {
