@@ -25,7 +25,7 @@ __u64 requests;
 int RF_CALLBACK(inject_prep, struct io_uring_bpf_req *ctx)
 {
 	struct inject_args *args;
-	int err = rf_payload_get(ctx, &args);
+	int err = rf_payload_lookup(ctx, &args);
 
 	if (!err && (args->err >= 0 || args->err < -4095))
 		err = -EINVAL;
