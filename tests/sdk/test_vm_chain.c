@@ -167,3 +167,61 @@ Test(chain, records_start_zeroed_and_carry_userspace_values)
 	cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1);
 	cr_assert_eq(r.rec.expect_crc, 0x12345678);
 }
+
+Test(chain, a_forgotten_payload_is_named)
+{
+	char buf[16] = { 0 };
+	struct report r = { 0 };
+	struct rf_chain *c = rf_chain_new(fx.ring, fx.obj);
+
+	rf_stage_buf(rf_chain_bpf(c, SLOT_XOR, 0), buf, sizeof(buf));
+	cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());
+	cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1);
+	cr_assert_eq(r.status, -ENODATA, "%s", r.line);
+	cr_assert_str_eq(r.line, "failed at stage 0 (bpf op rf_xor, slot 2): No data available "
+			 "(ENODATA): the op needs a payload, and this stage has none: give it one "
+			 "with rf_stage_payload()");
+}
+
+Test(chain, a_chain_without_an_object_is_named)
+{
+	char buf[16] = { 0 };
+	struct report r = { 0 };
+	struct rf_chain *c = rf_chain_new(fx.ring, NULL);
+
+	rf_stage_buf(rf_chain_bpf(c, SLOT_CRC, 0), buf, sizeof(buf));
+	cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());
+	cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1);
+	cr_assert_eq(r.status, -ENODATA, "%s", r.line);
+	cr_assert_str_eq(r.line, "failed at stage 0 (bpf op rf_crc32c, slot 1): No data "
+			 "available (ENODATA): the op needs a chain record, and this chain has "
+			 "none: create it with rf_chain_new(ring, obj)");
+	/* and a payload asked for such a chain is refused at once */
+	c = rf_chain_new(fx.ring, NULL);
+	cr_assert_null(rf_stage_payload(rf_chain_bpf(c, SLOT_XOR, 0)));
+	cr_assert_eq(rf_chain_queue(c), -EINVAL);
+	cr_assert_str_eq(rf_errmsg(), "this chain was created without an rf_object "
+			 "(rf_chain_new(ring, NULL)): create it with the rf_object whose payload "
+			 "map the op uses");
+}
+
+Test(chain, a_full_ring_says_ebusy)
+{
+	struct rf_ring_opts opts = { .max_chains = 2 };
+	struct rf_chain *c[2];
+	struct rf_ring *ring;
+
+	cr_assert_eq(rf_ring_create(&opts, &ring), 0, "%s", rf_errmsg());
+	c[0] = rf_chain_new(ring, fx.obj);
+	c[1] = rf_chain_new(ring, fx.obj);
+	cr_assert(c[0] && c[1]);
+	errno = 0;
+	cr_assert_null(rf_chain_new(ring, fx.obj));
+	cr_assert_eq(errno, EBUSY, "backpressure: reap, then retry");
+	cr_assert_str_eq(rf_errmsg(), "2 chains are in flight on this ring (max_chains): reap "
+			 "some first");
+	cr_assert_eq(rf_object_records_in_use(fx.obj), 2, "no record taken by the refusal");
+	rf_chain_discard(c[0]);
+	rf_chain_discard(c[1]);
+	rf_ring_destroy(ring);
+}
