@@ -168,15 +168,23 @@ Test(chain, records_start_zeroed_and_carry_userspace_values)
 	cr_assert_eq(r.rec.expect_crc, 0x12345678);
 }
 
-Test(chain, a_forgotten_payload_is_named)
+/* A chain of the op in @slot alone, over a small buffer, given no payload. */
+static struct report run_bare(struct rf_object *obj, unsigned int slot)
 {
-	char buf[16] = { 0 };
+	static char buf[16];
 	struct report r = { 0 };
-	struct rf_chain *c = rf_chain_new(fx.ring, fx.obj);
+	struct rf_chain *c = rf_chain_new(fx.ring, obj);
 
-	rf_stage_buf(rf_chain_bpf(c, SLOT_XOR, 0), buf, sizeof(buf));
+	rf_stage_buf(rf_chain_bpf(c, slot, 0), buf, sizeof(buf));
 	cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());
 	cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1);
+	return r;
+}
+
+Test(chain, a_forgotten_payload_is_named)
+{
+	struct report r = run_bare(fx.obj, SLOT_XOR);
+
 	cr_assert_eq(r.status, -ENODATA, "%s", r.line);
 	cr_assert_str_eq(r.line, "failed at stage 0 (bpf op rf_xor, slot 2): No data available "
 			 "(ENODATA): the op needs a payload, and this stage has none: give it one "
@@ -185,13 +193,9 @@ Test(chain, a_forgotten_payload_is_named)
 
 Test(chain, a_chain_without_an_object_is_named)
 {
-	char buf[16] = { 0 };
-	struct report r = { 0 };
-	struct rf_chain *c = rf_chain_new(fx.ring, NULL);
+	struct report r = run_bare(NULL, SLOT_CRC);
+	struct rf_chain *c;
 
-	rf_stage_buf(rf_chain_bpf(c, SLOT_CRC, 0), buf, sizeof(buf));
-	cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());
-	cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1);
 	cr_assert_eq(r.status, -ENODATA, "%s", r.line);
 	cr_assert_str_eq(r.line, "failed at stage 0 (bpf op rf_crc32c, slot 1): No data "
 			 "available (ENODATA): the op needs a chain record, and this chain has "

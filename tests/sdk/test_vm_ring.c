@@ -103,14 +103,20 @@ Test(ring, unbound_slot_is_refused_at_build_and_by_the_kernel)
 	fixture_close(&fx);
 }
 
+/* What loading a skeleton the verifier must reject says. */
+static const char *load_error(struct bpf_object_skeleton *skel)
+{
+	cr_assert_lt(rf_load_skeleton(skel), 0);
+	return rf_errmsg();
+}
+
 Test(ring, verifier_rejection_is_reported_readably)
 {
 	struct bad_op *skel = bad_op__open();
 	const char *msg;
 
 	cr_assert_not_null(skel);
-	cr_assert_lt(rf_load_skeleton(skel->skeleton), 0);
-	msg = rf_errmsg();
+	msg = load_error(skel->skeleton);
 	cr_assert_not_null(strstr(msg, "loading BPF object 'bad_op' failed: the verifier "
 				  "rejected program 'bad_issue' (Permission denied (EACCES))"), "%s", msg);
 	cr_assert_not_null(strstr(msg, "may write only ctx->pdu"), "%s", msg);
@@ -127,8 +133,7 @@ Test(ring, unbounded_access_is_a_verifier_rejection_not_a_privilege_error)
 	const char *msg;
 
 	cr_assert_not_null(skel);
-	cr_assert_lt(rf_load_skeleton(skel->skeleton), 0);
-	msg = rf_errmsg();
+	msg = load_error(skel->skeleton);
 	cr_assert_not_null(strstr(msg, "loading BPF object 'bad_unbounded' failed: the verifier "
 				  "rejected program 'unbounded_issue' (Permission denied (EACCES)): "
 				  "see the verifier log below"), "%s", msg);
