@@ -49,11 +49,11 @@ static int read_decl(struct bpf_object *bpf, const char *name, size_t hdr_size,
 	d->max_entries = bpf_map__max_entries(d->map);
 	if (bpf_map__type(d->map) != BPF_MAP_TYPE_ARRAY ||
 	    !(bpf_map__map_flags(d->map) & BPF_F_MMAPABLE) || d->value_size < hdr_size)
-		return rf_fail(-EINVAL, "map %s of object %s is not a BPF_F_MMAPABLE array of "
+		return rf_fail(-EINVAL, "map %s of object '%s' is not a BPF_F_MMAPABLE array of "
 			       "entries starting with the ringflow header: define it with "
 			       "RF_CHAIN_RECORD() / RF_PAYLOAD()", name, bpf_object__name(bpf));
 	if (d->max_entries > RF_REF_INDEX_MASK + 1U)
-		return rf_fail(-E2BIG, "map %s of object %s has %u entries; references "
+		return rf_fail(-E2BIG, "map %s of object '%s' has %u entries; references "
 			       "address at most %u", name, bpf_object__name(bpf),
 			       d->max_entries, RF_REF_INDEX_MASK + 1U);
 	return 0;
@@ -142,7 +142,7 @@ static int reuse(struct bpf_object *bpf, struct bpf_map *map, int fd)
 {
 	int err = bpf_map__reuse_fd(map, fd);
 
-	return err ? rf_fail(err, "sharing map %s with object %s failed: %s",
+	return err ? rf_fail(err, "sharing map %s with object '%s' failed: %s",
 			     bpf_map__name(map), bpf_object__name(bpf), rf_strerror(err)) : 0;
 }
 
@@ -176,13 +176,13 @@ static int fit_map(struct rf_object *obj, struct rf_mapped *m, const char *name,
 	if (!d->map || (m->fd >= 0 && d->value_size <= value_size && d->max_entries <= nr))
 		return 0;
 	if (m->fd >= 0 && obj->adopted)
-		return rf_fail(-E2BIG, "object %s needs %s of %u bytes (%u entries) but the "
-			       "maps of loaded object %s hold %u bytes (%u entries): open the "
+		return rf_fail(-E2BIG, "object '%s' needs %s of %u bytes (%u entries) but the "
+			       "maps of loaded object '%s' hold %u bytes (%u entries): open the "
 			       "rf_object before loading its objects, so that the SDK sizes "
 			       "the maps for all of them", object, what, d->value_size,
 			       d->max_entries, bpf_object__name(obj->members[0].bpf), value_size, nr);
 	if (m->fd >= 0 && (any_member_loaded(obj) || rf_slots_in_use(&m->slots)))
-		return rf_fail(-EBUSY, "object %s needs larger %s than the shared ones, which "
+		return rf_fail(-EBUSY, "object '%s' needs larger %s than the shared ones, which "
 			       "are in use already: share every object before loading any",
 			       object, what);
 	if (m->fd < 0)
@@ -206,10 +206,10 @@ int rf_object_share(struct rf_object *obj, struct bpf_object *bpf)
 
 	for (i = 0; i < obj->nr_members; i++)
 		if (obj->members[i].bpf == bpf)
-			return rf_fail(-EALREADY, "object %s shares these maps already",
+			return rf_fail(-EALREADY, "object '%s' shares these maps already",
 				       bpf_object__name(bpf));
 	if (object_loaded(bpf))
-		return rf_fail(-EBUSY, "object %s is loaded already, with maps of its own: "
+		return rf_fail(-EBUSY, "object '%s' is loaded already, with maps of its own: "
 			       "share objects before loading them", bpf_object__name(bpf));
 	err = read_decl(bpf, RF_RECORDS_MAP, sizeof(struct rf_record_hdr), &records);
 	if (!err)

@@ -278,7 +278,7 @@ Test(share, objects_are_shared_before_they_load)
 	cr_assert_eq(rf_object_open(builtin->obj, &obj), 0, "%s", rf_errmsg());
 	cr_assert_eq(rf_object_share(obj, builtin->obj), -EALREADY);
 	cr_assert_eq(rf_object_share(obj, other->obj), -E2BIG);
-	cr_assert_not_null(strstr(rf_errmsg(), "object other needs chain records of 144 bytes"),
+	cr_assert_not_null(strstr(rf_errmsg(), "object 'other' needs chain records of 144 bytes"),
 			   "%s", rf_errmsg());
 	cr_assert_not_null(strstr(rf_errmsg(), "open the rf_object before loading its objects"),
 			   "%s", rf_errmsg());
@@ -287,7 +287,7 @@ Test(share, objects_are_shared_before_they_load)
 	load(other->skeleton);
 	cr_assert_eq(rf_object_open(header->obj, &obj), 0, "%s", rf_errmsg());
 	cr_assert_eq(rf_object_share(obj, other->obj), -EBUSY);
-	cr_assert_str_eq(rf_errmsg(), "object other is loaded already, with maps of its own: "
+	cr_assert_str_eq(rf_errmsg(), "object 'other' is loaded already, with maps of its own: "
 			 "share objects before loading them");
 	rf_object_close(obj);
 	other__destroy(other);
