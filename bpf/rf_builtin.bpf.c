@@ -14,17 +14,22 @@ RF_PAYLOAD(struct rf_builtin_args, RF_BUILTIN_MAX_PAYLOADS);
 /* Requests rf_inject has seen, for its every-Nth mode (shared by all rings). */
 __u64 rf_inject_seen;
 
-/* Ops that need the record or payload refuse bad references at submission. */
+/*
+ * Ops that need the record or payload refuse a missing or bad reference at
+ * submission, with the lookup's errno (maps.bpf.h), before anything runs.
+ */
 int RF_CALLBACK(rf_need_record, struct io_uring_bpf_req *ctx)
 {
-	return rf_record(ctx) ? 0 : -ESTALE;
+	struct rf_builtin_record *rec;
+
+	return rf_record_lookup(ctx, &rec);
 }
 
 int RF_CALLBACK(rf_need_payload, struct io_uring_bpf_req *ctx)
 {
 	struct rf_builtin_args *args;
 
-	return rf_payload_get(ctx, &args);
+	return rf_payload_lookup(ctx, &args);
 }
 
 static __always_inline void add_bytes(struct io_uring_bpf_req *ctx, int n)
@@ -52,12 +57,12 @@ RF_OPS(rf_copy, RF_ISSUE(rf_copy_issue));
 
 int RF_CALLBACK(rf_crc32c_issue, struct io_uring_bpf_req *ctx)
 {
-	struct rf_builtin_record *rec = rf_record(ctx);
+	struct rf_builtin_record *rec;
+	int n = rf_record_lookup(ctx, &rec);
 	u32 crc;
-	int n;
 
-	if (!rec)
-		return -ESTALE;
+	if (n)
+		return n;
 	n = rf_crc32c_buf(ctx, 0, &crc);
 	if (n < 0)
 		return rf_fail(ctx, n, "crc32c: cannot read buffer 0");
@@ -69,11 +74,11 @@ RF_OPS(rf_crc32c, RF_PREP(rf_need_record), RF_ISSUE(rf_crc32c_issue));
 
 int RF_CALLBACK(rf_xor_issue, struct io_uring_bpf_req *ctx)
 {
-	struct rf_builtin_args *args = rf_payload(ctx);
-	int n;
+	struct rf_builtin_args *args;
+	int n = rf_payload_lookup(ctx, &args);
 
-	if (!args)
-		return -ESTALE;
+	if (n)
+		return n;
 	n = rf_xor_buf(ctx, 0, args->xor_key);
 	if (n < 0)
 		return n;
@@ -84,10 +89,11 @@ RF_OPS(rf_xor, RF_PREP(rf_need_payload), RF_ISSUE(rf_xor_issue));
 
 int RF_CALLBACK(rf_verify_issue, struct io_uring_bpf_req *ctx)
 {
-	struct rf_builtin_record *rec = rf_record(ctx);
+	struct rf_builtin_record *rec;
+	int err = rf_record_lookup(ctx, &rec);
 
-	if (!rec)
-		return -ESTALE;
+	if (err)
+		return err;
 	if (rec->crc != rec->expect_crc)
 		return rf_fail_detail(ctx, -EBADMSG, rec->crc, "verify: crc mismatch");
 	return rf_set_result(ctx, 0);
@@ -96,12 +102,12 @@ RF_OPS(rf_verify, RF_PREP(rf_need_record), RF_ISSUE(rf_verify_issue));
 
 int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_req *ctx)
 {
-	struct rf_builtin_args *args = rf_payload(ctx);
+	struct rf_builtin_args *args;
 	u64 seen = __sync_fetch_and_add(&rf_inject_seen, 1) + 1;
-	int err;
+	int err = rf_payload_lookup(ctx, &args);
 
-	if (!args)
-		return -ESTALE;
+	if (err)
+		return err;
 	err = args->inject_err;
 	if (err >= 0 || err < -4095)
 		err = -EIO;

@@ -12,6 +12,7 @@
 #define ENOMEM		12
 #define EFAULT		14
 #define EBUSY		16
+#define EXDEV		18
 #define EINVAL		22
 #define ENOSPC		28
 #define ERANGE		34

@@ -4,29 +4,47 @@
  *
  *	struct my_record { u32 crc; };
  *	struct my_args { u32 key; };
- *	RF_CHAIN_RECORD(struct my_record, 1024);  // map rf_chains, rf_record(ctx)
+ *	RF_CHAIN_RECORD(struct my_record, 1024);  // map rf_records, rf_record(ctx)
  *	RF_PAYLOAD(struct my_args, 1024);         // map rf_payloads, rf_payload(ctx)
  *
  * Both maps are BPF_F_MMAPABLE arrays that userspace maps (object.h): one record
- * per chain in flight, one payload slot per request in flight. Entries are found
- * through the references the SDK puts in ctx->args[0] (record) and ctx->args[1]
- * (payload), and a reference whose generation does not match the entry's is
- * refused: a request can never touch the record or arguments of another chain.
+ * per chain in flight, one payload slot per request in flight. Objects added to one
+ * rf_object share one pair of maps, so ops of several objects (yours and the
+ * built-in ones) work on one chain's record. Entries are found through the
+ * references the SDK puts in ctx->args[0] (record) and ctx->args[1] (payload), and
+ * a reference is refused unless it names a live entry of this very map: a request
+ * can never touch the record or arguments of another chain, nor another map's.
+ *
+ * The lookups return 0 or:
+ *   -ENODATA  the request carries no reference (a chain created without an
+ *             rf_object, a stage given no payload)
+ *   -EXDEV    a reference to another map: the op's object does not share the
+ *             chain's maps (rf_object_add() it before loading it)
+ *   -ERANGE   index beyond the map
+ *   -ESTALE   the entry was freed or reused since
  */
 #ifndef RINGFLOW_MAPS_BPF_H
 #define RINGFLOW_MAPS_BPF_H
 
-/* Looks up a generation-checked entry of an rf map: 0, -ERANGE or -ESTALE. */
-#define rf__entry(map, ref, out) ({						\
+/*
+ * The entry of @map that @ref names, its header first (both headers start with
+ * the reference the entry was allocated under). The tag is checked against the
+ * map's own id, which the verifier lets programs read from the map.
+ */
+#define rf__lookup(map, ref, out) ({						\
 	u64 __ref = (ref);							\
 	u32 __idx = RF_REF_INDEX(__ref);					\
-	typeof(*(out)) __e = bpf_map_lookup_elem(map, &__idx);		\
+	u64 *__e = NULL;							\
 	int __err = 0;								\
-	if (!__e)								\
+	if (!__ref)								\
+		__err = -ENODATA;						\
+	else if (RF_REF_TAG(__ref) != RF_MAP_TAG(((struct bpf_map *)(map))->id)) \
+		__err = -EXDEV;							\
+	else if (!(__e = bpf_map_lookup_elem(map, &__idx)))			\
 		__err = -ERANGE;						\
-	else if (!__e->hdr.gen || __e->hdr.gen != RF_REF_GEN(__ref))		\
+	else if (*__e != __ref)							\
 		__err = -ESTALE;						\
-	*(out) = __err ? NULL : __e;						\
+	*(out) = __err ? NULL : (void *)__e;					\
 	__err;									\
 })
 
@@ -39,42 +57,64 @@
 		__type(value, value_type);					\
 	} name SEC(".maps")
 
-/*
- * The chain record map, with rf_record(ctx) -> record_type * (NULL when the
- * request's record reference is bad) and rf_chain_hdr(ctx).
- */
-#define RF_CHAIN_RECORD(record_type, max)					\
-	struct rf_chain_value {							\
-		struct rf_chain_hdr hdr;					\
-		record_type rec;						\
-	};									\
-	_Static_assert(__builtin_offsetof(struct rf_chain_value, rec) ==	\
-		       sizeof(struct rf_chain_hdr),				\
-		       "records must not need more than 8-byte alignment");	\
-	rf__mmapable_array(rf_chains, struct rf_chain_value, max);		\
-	static __always_inline struct rf_chain_value *				\
-	rf__chain_value(struct io_uring_bpf_req *ctx)				\
+/* The helpers these macros define are used by some ops and not by others. */
+#define rf__helper static __always_inline __attribute__((unused))
+
+/* The record map and the header accessor rf_fail() uses; value_type starts with it. */
+#define rf__records(value_type, max)						\
+	rf__mmapable_array(rf_records, value_type, max);			\
+	rf__helper struct rf_record_hdr *rf__record_hdr(struct io_uring_bpf_req *ctx) \
 	{									\
-		struct rf_chain_value *v;					\
-		rf__entry(&rf_chains, ctx->args[RF_ARG_RECORD], &v);		\
-		return v;							\
-	}									\
-	static __always_inline record_type *rf_record(struct io_uring_bpf_req *ctx) \
-	{									\
-		struct rf_chain_value *v = rf__chain_value(ctx);		\
-		return v ? &v->rec : NULL;					\
-	}									\
-	static __always_inline struct rf_chain_hdr *				\
-	rf_chain_hdr(struct io_uring_bpf_req *ctx)				\
-	{									\
-		struct rf_chain_value *v = rf__chain_value(ctx);		\
-		return v ? &v->hdr : NULL;					\
+		struct rf_record_hdr *h;					\
+		rf__lookup(&rf_records, ctx->args[RF_ARG_RECORD], &h);		\
+		return h;							\
 	}
 
 /*
- * The payload map, with rf_payload_get(ctx, &args) -> 0, -ERANGE (slot out of
- * range) or -ESTALE (slot freed or reused), and rf_payload(ctx) -> args or NULL.
- * Read payloads in prep or issue: the slot is recycled once the request completed.
+ * The chain record map with a record of @record_type after the SDK's header:
+ * rf_record_lookup(ctx, &rec) -> 0 or -errno (above) and rf_record(ctx) -> the
+ * record or NULL. Ops of objects sharing one rf_object must agree on the start of
+ * the record: each object's type is the record's type or a leading part of it
+ * (rf_object_add() checks).
+ */
+#define RF_CHAIN_RECORD(record_type, max)					\
+	struct rf_record_value {						\
+		struct rf_record_hdr hdr;					\
+		record_type rec;						\
+	};									\
+	_Static_assert(__builtin_offsetof(struct rf_record_value, rec) ==	\
+		       sizeof(struct rf_record_hdr),				\
+		       "records must not need more than 8-byte alignment");	\
+	rf__records(struct rf_record_value, max)				\
+	rf__helper int rf_record_lookup(struct io_uring_bpf_req *ctx, record_type **rec) \
+	{									\
+		struct rf_record_value *v;					\
+		int err = rf__lookup(&rf_records, ctx->args[RF_ARG_RECORD], &v); \
+		*rec = v ? &v->rec : NULL;					\
+		return err;							\
+	}									\
+	rf__helper record_type *rf_record(struct io_uring_bpf_req *ctx)		\
+	{									\
+		record_type *rec;						\
+		rf_record_lookup(ctx, &rec);					\
+		return rec;							\
+	}
+
+/*
+ * The chain record map for ops that keep nothing in the record but report
+ * failures with rf_fail(): it fits any record type, so such ops join any chain.
+ */
+#define RF_CHAIN_HEADER(max)							\
+	struct rf_record_value {						\
+		struct rf_record_hdr hdr;					\
+	};									\
+	rf__records(struct rf_record_value, max)
+
+/*
+ * The payload map, with rf_payload_lookup(ctx, &args) -> 0 or -errno (above) and
+ * rf_payload(ctx) -> args or NULL. Read payloads in prep or issue: the slot is
+ * recycled once the request completed. Payload slots belong to one request each,
+ * so objects sharing the map may each use their own args_type.
  */
 #define RF_PAYLOAD(args_type, max)						\
 	struct rf_payload_value {						\
@@ -82,41 +122,45 @@
 		args_type args;							\
 	};									\
 	rf__mmapable_array(rf_payloads, struct rf_payload_value, max);		\
-	static __always_inline int rf_payload_get(struct io_uring_bpf_req *ctx,	\
-						  args_type **args)		\
+	rf__helper int rf_payload_lookup(struct io_uring_bpf_req *ctx, args_type **args) \
 	{									\
 		struct rf_payload_value *v;					\
-		int err = rf__entry(&rf_payloads, ctx->args[RF_ARG_PAYLOAD], &v); \
+		int err = rf__lookup(&rf_payloads, ctx->args[RF_ARG_PAYLOAD], &v); \
 		*args = v ? &v->args : NULL;					\
 		return err;							\
 	}									\
-	static __always_inline args_type *rf_payload(struct io_uring_bpf_req *ctx) \
+	rf__helper args_type *rf_payload(struct io_uring_bpf_req *ctx)		\
 	{									\
 		args_type *args;						\
-		rf_payload_get(ctx, &args);					\
+		rf_payload_lookup(ctx, &args);					\
 		return args;							\
 	}
 
-/*
- * Raises an error for userspace: the first op of a chain that calls it records
- * -errno, its stage, its flags, a @detail value and a @reason (a string literal)
- * in the chain record's header, which the chain's report shows. Evaluates to @err,
- * so `return rf_fail(ctx, -EBADMSG, "crc mismatch");` fails the request too.
- * Needs RF_CHAIN_RECORD().
- */
-#define rf_fail_detail(_ctx, _err, _detail, _reason) ({			\
+#define rf__fail(_ctx, _err, _detail, _flags, _reason) ({			\
 	_Static_assert(sizeof(_reason) <= RF_REASON_LEN, "reason too long");	\
-	struct rf_chain_hdr *__h = rf_chain_hdr(_ctx);				\
+	struct rf_record_hdr *__h = rf__record_hdr(_ctx);			\
 	int __err = (_err);							\
 	if (__h && !__h->error) {						\
 		__h->error = __err;						\
 		__h->stage = rf_stage(_ctx);					\
+		__h->flags = (_flags);						\
 		__h->op_flags = rf_op_flags(_ctx);				\
 		__h->detail = (_detail);					\
 		__builtin_memcpy(__h->reason, _reason, sizeof(_reason));	\
 	}									\
 	__err;									\
 })
-#define rf_fail(_ctx, _err, _reason) rf_fail_detail(_ctx, _err, 0, _reason)
+
+/*
+ * Raises an error for userspace: the first op of a chain that calls it records
+ * -errno, its stage, its flags, a @detail value (rf_fail_detail) and a @reason (a
+ * string literal) in the chain record's header, which the chain's report shows.
+ * Evaluates to @err, so `return rf_fail(ctx, -EBADMSG, "crc mismatch");` fails the
+ * request too. Needs RF_CHAIN_RECORD() or RF_CHAIN_HEADER(); in a chain without a
+ * record only the errno reaches userspace.
+ */
+#define rf_fail_detail(ctx, err, detail, reason) \
+	rf__fail(ctx, err, detail, RF_FAIL_DETAIL, reason)
+#define rf_fail(ctx, err, reason) rf__fail(ctx, err, 0, 0, reason)
 
 #endif /* RINGFLOW_MAPS_BPF_H */

@@ -24,7 +24,7 @@ int RF_CALLBACK(calc_prep, struct io_uring_bpf_req *ctx)
 {
 	struct calc_args *args;
 
-	return rf_payload_get(ctx, &args);
+	return rf_payload_lookup(ctx, &args);
 }
 
 int RF_CALLBACK(calc_issue, struct io_uring_bpf_req *ctx)

@@ -9,7 +9,7 @@
 
 #define CALC_SLOT 0
 
-/* Mirrors the BPF side's types. */
+/* Mirrors the BPF side's types (07-shared puts them in one header for both). */
 struct calc_args {
 	int64_t a, b;
 	char op;
@@ -48,9 +48,9 @@ int main(void)
 
 	check(rf_probe(), "probing the kernel");
 	skel = check_ptr(payload__open(), "opening the skeleton");
+	check(rf_object_open(skel->obj, &obj), "creating the record and payload maps");
 	check(rf_load_skeleton(skel->skeleton), "loading");
 	check(payload__attach(skel), "attaching");
-	check(rf_object_open(skel->obj, &obj), "mapping the record and payload maps");
 	check(rf_object_payload_size(obj) >= sizeof(struct calc_args) ? 0 : -1, "payload size");
 	check(rf_ring_create(NULL, &ring), "creating the ring");
 	check(rf_ring_bind(ring, CALC_SLOT, skel->links.calc), "binding");

@@ -43,9 +43,9 @@ int main(void)
 
 	check(rf_probe(), "probing the kernel");
 	skel = check_ptr(checksum__open(), "opening the skeleton");
+	check(rf_object_open(skel->obj, &obj), "creating the record map");
 	check(rf_load_skeleton(skel->skeleton), "loading");
 	check(checksum__attach(skel), "attaching");
-	check(rf_object_open(skel->obj, &obj), "mapping the record map");
 	check(rf_ring_create(NULL, &ring), "creating the ring");
 	check(rf_ring_bind(ring, SUM_SLOT, skel->links.sum), "binding");
 

@@ -2,6 +2,10 @@
 /*
  * Error injection: fail this request, or every Nth one, with the errno the payload
  * asks for. Useful to see how a pipeline behaves when a stage fails.
+ *
+ * The op keeps nothing in the chain record (RF_CHAIN_HEADER: only the header
+ * rf_fail() writes), so its object can share the maps of any pipeline: the
+ * record's type is the pipeline's, this op never touches it.
  */
 #include <ringflow.bpf.h>
 
@@ -12,20 +16,17 @@ struct inject_args {
 	u32 every;		/* fail every Nth request (0 or 1: every one) */
 };
 
-struct inject_record {
-	u64 seen;		/* requests counted when this chain's stage ran */
-};
-
-RF_CHAIN_RECORD(struct inject_record, 64);
+RF_CHAIN_HEADER(64);
 RF_PAYLOAD(struct inject_args, 64);
 
 /* Shared by every ring the op is bound into. */
 __u64 requests;
 
+/* Refuse a bad payload at submission, before anything of the chain runs. */
 int RF_CALLBACK(inject_prep, struct io_uring_bpf_req *ctx)
 {
 	struct inject_args *args;
-	int err = rf_payload_get(ctx, &args);
+	int err = rf_payload_lookup(ctx, &args);
 
 	if (!err && (args->err >= 0 || args->err < -4095))
 		err = -EINVAL;
@@ -34,13 +35,12 @@ int RF_CALLBACK(inject_prep, struct io_uring_bpf_req *ctx)
 
 int RF_CALLBACK(inject_issue, struct io_uring_bpf_req *ctx)
 {
-	struct inject_args *args = rf_payload(ctx);
-	struct inject_record *rec = rf_record(ctx);
+	struct inject_args *args;
 	u64 n = __sync_fetch_and_add(&requests, 1) + 1;
+	int err = rf_payload_lookup(ctx, &args);
 
-	if (!args || !rec)
-		return -ESTALE;
-	rec->seen = n;
+	if (err)
+		return err;
 	if (args->every > 1 && n % args->every)
 		return rf_set_result(ctx, 0);
 	return rf_fail_detail(ctx, args->err, n, "inject: injected failure");

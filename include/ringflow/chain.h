@@ -12,6 +12,7 @@
  *
  * Building never fails half-way: the first error sticks to the chain, the next
  * calls do nothing, and rf_chain_queue() returns it (and frees the chain).
+ * rf_errmsg() says what went wrong at the call that failed.
  */
 #ifndef RINGFLOW_CHAIN_H
 #define RINGFLOW_CHAIN_H
@@ -22,6 +23,7 @@
 
 #define RF_CHAIN_MAX_STAGES	8
 
+struct io_uring_sqe;
 struct rf_ring;
 struct rf_object;
 struct rf_chain;
@@ -34,16 +36,20 @@ enum rf_stage_kind {
 	RF_STAGE_WRITE_FIXED,
 	RF_STAGE_NOP,
 	RF_STAGE_BPF,
+	RF_STAGE_SQE,		/* any request, prepared by the caller (rf_chain_sqe) */
 };
 
 /*
- * A new chain on @ring. With @obj, the chain gets a zeroed record of obj's
- * rf_chains map (rf_chain_record()) and its BPF stages can carry payloads. NULL
- * when the ring has max_chains chains in flight or obj has no free record.
+ * A new chain on @ring. With @obj, the chain gets a zeroed record of obj's record
+ * map (rf_chain_record()) and its BPF stages can carry payloads; every BPF op of
+ * the chain must then use obj's maps (or none). NULL, with errno and rf_errmsg():
+ *   EBUSY   the ring has max_chains chains in flight: reap some, then retry
+ *   ENOSPC  every record of obj is in use (by chains of rings sharing it): reap,
+ *           or give RF_CHAIN_RECORD() more entries
  */
 struct rf_chain *rf_chain_new(struct rf_ring *ring, struct rf_object *obj);
 
-/* The chain's record (user part, after struct rf_chain_hdr); NULL without obj. */
+/* The chain's record (user part, after struct rf_record_hdr); NULL without obj. */
 void *rf_chain_record(struct rf_chain *chain);
 /* Reference to the record as BPF ops receive it in ctx->args[0]. */
 __u64 rf_chain_record_ref(const struct rf_chain *chain);
@@ -58,8 +64,24 @@ struct rf_stage *rf_chain_read_fixed(struct rf_chain *c, int fd, void *buf, unsi
 struct rf_stage *rf_chain_write_fixed(struct rf_chain *c, int fd, const void *buf,
 				      unsigned int len, __u64 off, unsigned int buf_index);
 struct rf_stage *rf_chain_nop(struct rf_chain *c);
-/* A BPF op: the op bound in @slot of the ring, with 24 bits of @op_flags. */
+/*
+ * A BPF op: the op bound in @slot of the ring, with 24 bits of @op_flags. Refused
+ * when no op is bound there (-ENOENT), or when the op keeps its records in another
+ * map than the chain's (-EXDEV: share the chain's rf_object with its object).
+ */
 struct rf_stage *rf_chain_bpf(struct rf_chain *c, unsigned int slot, __u32 op_flags);
+/*
+ * A stage of any io_uring request (fsync, send, recv, splice, link timeout, ...):
+ * returns a zeroed SQE to prepare with liburing's io_uring_prep_*(), as
+ * io_uring_get_sqe() would. The SDK sets its user_data and the link to the next
+ * stage; memory the request points to must stay valid until it is submitted.
+ * Never NULL: once the chain has an error, the SQE is scratch that is not used.
+ * The request must complete once (no multishot) and post its completion (no
+ * IOSQE_CQE_SKIP_SUCCESS); the chain breaks when it fails (no IOSQE_IO_HARDLINK).
+ * A link timeout's -ECANCELED, when the request it guards completed in time,
+ * counts as success.
+ */
+struct io_uring_sqe *rf_chain_sqe(struct rf_chain *c);
 
 /* Buffers of a BPF stage (up to IORING_BPF_MAX_BUFS, index = call order). */
 int rf_stage_buf(struct rf_stage *s, void *addr, unsigned int len);
@@ -67,6 +89,9 @@ int rf_stage_buf_fixed(struct rf_stage *s, unsigned int index, void *addr, unsig
 /*
  * A payload slot for a BPF stage: returns its zeroed argument memory (write the
  * op's arguments there; no system call involved). Freed when the stage completes.
+ * The memory holds rf_object_payload_size() bytes, the largest argument type of
+ * the objects sharing the chain's rf_object: cast it to the type the stage's op
+ * reads (struct rf_builtin_args for the built-in ops).
  */
 void *rf_stage_payload(struct rf_stage *s);
 /* Override ctx->args[] of a BPF stage (raw use, tests). */
@@ -91,17 +116,22 @@ struct rf_chain_result {
 	unsigned int		nr_stages;
 	const __s32		*res;		/* CQE result of every stage */
 	void			*record;	/* the final record, NULL without obj */
-	const struct rf_chain_hdr *hdr;		/* what a BPF op raised (rf_fail) */
+	const struct rf_record_hdr *hdr;	/* what a BPF op raised (rf_fail) */
 };
 
 enum rf_stage_kind rf_chain_stage_kind(const struct rf_chain *c, unsigned int stage);
-/* "read", "write", ..., or the name of the BPF op bound in the stage's slot. */
+/*
+ * "read", "write", ..., the name of the BPF op bound in the stage's slot ("" when
+ * none is), or a raw stage's opcode ("fsync", "link_timeout", ..., "opcode 60").
+ */
 const char *rf_chain_stage_name(const struct rf_chain *c, unsigned int stage);
 
 /*
- * One line describing a result, e.g. "failed at stage 2 (bpf rf_verify, slot 3):
- * Bad message (EBADMSG): crc mismatch [detail 0x1234]; 1 other stage cancelled".
- * Returns what snprintf returns.
+ * One line describing a result, e.g. "failed at stage 2 (bpf op rf_verify, slot
+ * 3): Bad message (EBADMSG): verify: crc mismatch [detail 0x1234]; 1 other stage
+ * cancelled". A BPF stage that failed without a reason of its own gets what the
+ * errno means for ringflow (no payload, another object's map, a stale reference,
+ * no op bound). Returns what snprintf returns.
  */
 int rf_chain_describe(const struct rf_chain_result *res, char *buf, size_t size);
 

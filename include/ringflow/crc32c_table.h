@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CRC32C (Castagnoli, reflected polynomial 0x82f63b78), slicing-by-8: the tables
- * and the two steps over them, shared by the SDK's rf_crc32c() (sdk/src/crc32c.c)
+ * and the two steps over them, shared by the SDK's rf_crc32c_mem() (sdk/src/crc32c.c)
  * and the BPF side's rf_crc32c_update() (bpf/ringflow/crc32c.bpf.h), so both
  * compute the same way. Included from both sides, like layout.h; not an API.
  *

@@ -2,9 +2,10 @@
 /*
  * ringflow: chained io_uring operations implemented in BPF. The userspace API.
  *
- * The canonical program: rf_probe() -> <skel>__open() -> configure ->
- * rf_load_skeleton() -> <skel>__attach() -> rf_object_open() -> rf_ring_create()
- * -> rf_ring_bind() -> build chains (chain.h) -> rf_ring_drain() -> report ->
+ * The canonical program: rf_probe() -> <skel>__open() -> configure, and
+ * rf_object_open() / rf_object_share() for the objects whose ops share chain
+ * records -> rf_load_skeleton() -> <skel>__attach() -> rf_ring_create() ->
+ * rf_ring_bind() -> build chains (chain.h) -> rf_ring_drain() -> report ->
  * destroy everything in reverse order.
  */
 #ifndef RINGFLOW_H
@@ -12,6 +13,7 @@
 
 #include <ringflow/uapi.h>
 #include <ringflow/layout.h>
+#include <ringflow/builtin.h>
 #include <ringflow/error.h>
 #include <ringflow/probe.h>
 #include <ringflow/load.h>

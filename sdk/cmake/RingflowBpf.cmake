@@ -1,11 +1,14 @@
 # ringflow_bpf_skeleton(TARGET <name> SOURCE <file.bpf.c> [INCLUDE_DIRS <dir>...])
 #
-# Compiles a BPF program with clang -target bpf against the ringflow kernel's
-# vmlinux.h and generates its libbpf skeleton (<file>.skel.h) with bpftool. <name>
-# becomes an INTERFACE library: link it to get the skeleton header on the include
-# path and libbpf linked. Needs RINGFLOW_BPF_CLANG, RINGFLOW_BPFTOOL,
-# RINGFLOW_VMLINUX_H_DIR and RINGFLOW_BPF_INCLUDE_DIRS (set by the ringflow build, or
-# by find_package(ringflow)).
+# Compiles a BPF program with clang -target bpf -Wall -Werror against the ringflow
+# kernel's vmlinux.h and generates its libbpf skeleton (<file>.skel.h, struct <file>)
+# with bpftool. <name> becomes an INTERFACE library: link it to get the skeleton
+# header on the include path and libbpf linked; the build step generating it is
+# <name>_generate. INCLUDE_DIRS are searched by the BPF compile (after the SDK's
+# own), e.g. for a header of types shared with your userspace code; the
+# source's own directory needs none for "quoted" includes. Needs
+# RINGFLOW_BPF_CLANG, RINGFLOW_BPFTOOL, RINGFLOW_VMLINUX_H_DIR and
+# RINGFLOW_BPF_INCLUDE_DIRS (set by the ringflow build, or by find_package(ringflow)).
 function(ringflow_bpf_skeleton)
   cmake_parse_arguments(ARG "" "TARGET;SOURCE" "INCLUDE_DIRS" ${ARGN})
   if(NOT ARG_TARGET OR NOT ARG_SOURCE)
@@ -54,10 +57,10 @@ function(ringflow_bpf_skeleton)
     DEPENDS "${obj}"
     COMMENT "skeleton ${stem}.skel.h"
     VERBATIM)
-  add_custom_target(${ARG_TARGET}_skel DEPENDS "${skel}")
+  add_custom_target(${ARG_TARGET}_generate DEPENDS "${skel}")
 
   add_library(${ARG_TARGET} INTERFACE)
-  add_dependencies(${ARG_TARGET} ${ARG_TARGET}_skel)
+  add_dependencies(${ARG_TARGET} ${ARG_TARGET}_generate)
   # SYSTEM: generated code, not ours to lint or warn about
   target_include_directories(${ARG_TARGET} SYSTEM INTERFACE "${outdir}")
   if(TARGET ringflow::libbpf)

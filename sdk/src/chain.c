@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Building chains and writing them into the SQ ring, linked and stamped. */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <ringflow/chain.h>
@@ -16,15 +17,16 @@ struct rf_chain *rf_chain_new(struct rf_ring *ring, struct rf_object *obj)
 	__u64 record = 0;
 
 	if (!ring->nr_free) {
-		rf_fail(-EBUSY, "%u chains are in flight on this ring (max_chains): reap some "
-			"first", ring->max_chains);
+		errno = -rf_fail(-EBUSY, "%u chains are in flight on this ring (max_chains): "
+				 "reap some first", ring->max_chains);
 		return NULL;
 	}
 	if (obj && obj->records.base) {
 		record = rf_mapped_alloc(&obj->records);
 		if (!record) {
-			rf_fail(-ENOSPC, "all %u chain records are in use: reap chains or give "
-				"RF_CHAIN_RECORD() more entries", obj->records.slots.nr);
+			errno = -rf_fail(-ENOSPC, "all %u chain records are in use: reap chains "
+					 "(of every ring sharing the rf_object), or give "
+					 "RF_CHAIN_RECORD() more entries", obj->records.slots.nr);
 			return NULL;
 		}
 	}
@@ -118,25 +120,59 @@ struct rf_stage *rf_chain_nop(struct rf_chain *c)
 	return add_stage(c, RF_STAGE_NOP);
 }
 
+/*
+ * An op whose programs use another record or payload map than the chain's would
+ * be refused by the BPF side (-EXDEV) anyway: say why and what to do now.
+ */
+static int check_map(const struct rf_op_info *op, unsigned int slot, __u32 op_map,
+		     const struct rf_mapped *m, const char *what)
+{
+	if (!op->maps_known || !op_map || op_map == m->id)
+		return 0;
+	return rf_fail(-EXDEV, "op '%s' in slot %u keeps its %s in map %u, not in this "
+		       "chain's (map %u): its object was loaded with maps of its own. Share "
+		       "the chain's rf_object with it (rf_object_share()) before loading it",
+		       op->name, slot, what, op_map, m->id);
+}
+
+static int check_bpf_stage(const struct rf_chain *c, unsigned int slot, __u32 op_flags)
+{
+	const struct rf_op_info *op;
+
+	if (slot >= IORING_BPF_MAX_OPS)
+		return rf_fail(-ERANGE, "op slot %u out of range (a ring has %d)", slot,
+			       IORING_BPF_MAX_OPS);
+	if (op_flags & ~IORING_BPF_OP_FLAGS_MASK)
+		return rf_fail(-EINVAL, "op flags 0x%x do not fit in 24 bits", op_flags);
+	op = &c->ring->ops[slot];
+	if (!op->name[0])
+		return rf_fail(-ENOENT, "no op is bound in slot %u of this ring: bind one with "
+			       "rf_ring_bind() first", slot);
+	return c->record ? check_map(op, slot, op->record_map, &c->obj->records,
+				     "chain records") : 0;
+}
+
 struct rf_stage *rf_chain_bpf(struct rf_chain *c, unsigned int slot, __u32 op_flags)
 {
 	struct rf_stage *s;
 
-	if (!c->err && slot >= IORING_BPF_MAX_OPS) {
-		c->err = rf_fail(-ERANGE, "op slot %u out of range (a ring has %d)", slot,
-				 IORING_BPF_MAX_OPS);
-		return NULL;
-	}
-	if (!c->err && (op_flags & ~IORING_BPF_OP_FLAGS_MASK)) {
-		c->err = rf_fail(-EINVAL, "op flags 0x%x do not fit in 24 bits", op_flags);
-		return NULL;
-	}
+	if (!c->err)
+		c->err = check_bpf_stage(c, slot, op_flags);
 	s = add_stage(c, RF_STAGE_BPF);
 	if (s) {
 		s->slot = slot;
 		s->op_flags = op_flags;
 	}
 	return s;
+}
+
+struct io_uring_sqe *rf_chain_sqe(struct rf_chain *c)
+{
+	struct rf_stage *s = add_stage(c, RF_STAGE_SQE);
+	struct io_uring_sqe *sqe = s ? &s->sqe : &c->scratch_sqe;
+
+	memset(sqe, 0, sizeof(*sqe));
+	return sqe;
 }
 
 static struct io_uring_bpf_buf *next_buf(struct rf_stage *s)
@@ -179,6 +215,23 @@ int rf_stage_buf_fixed(struct rf_stage *s, unsigned int index, void *addr, unsig
 	return 0;
 }
 
+static int check_payload(const struct rf_stage *s)
+{
+	const struct rf_chain *c = s->chain;
+
+	if (s->kind != RF_STAGE_BPF || s->payload)
+		return rf_fail(-EINVAL, "only a BPF stage gets a payload, and only one");
+	if (!c->obj)
+		return rf_fail(-EINVAL, "this chain was created without an rf_object "
+			       "(rf_chain_new(ring, NULL)): create it with the rf_object whose "
+			       "payload map the op uses");
+	if (!c->obj->payloads.base)
+		return rf_fail(-ENOENT, "no object sharing this chain's rf_object declares a "
+			       "payload map: declare one with RF_PAYLOAD()");
+	return check_map(&c->ring->ops[s->slot], s->slot, c->ring->ops[s->slot].payload_map,
+			 &c->obj->payloads, "payloads");
+}
+
 void *rf_stage_payload(struct rf_stage *s)
 {
 	struct rf_chain *c = s ? s->chain : NULL;
@@ -186,11 +239,9 @@ void *rf_stage_payload(struct rf_stage *s)
 
 	if (!c || c->err)
 		return NULL;
-	if (s->kind != RF_STAGE_BPF || s->payload || !c->obj) {
-		c->err = rf_fail(-EINVAL, "only a BPF stage of a chain created with an object "
-				 "gets a payload, once");
+	c->err = check_payload(s);
+	if (c->err)
 		return NULL;
-	}
 	args = rf_payload_alloc(c->obj, &s->payload);
 	if (!args)
 		c->err = -ENOSPC;
@@ -234,7 +285,32 @@ static void prep_stage(struct io_uring_sqe *sqe, const struct rf_stage *s)
 			rf_prep_bpf(sqe, s->slot, s->op_flags, s->bufs, s->nr_bufs,
 				    c->record, s->payload);
 		break;
+	case RF_STAGE_SQE:
+		*sqe = s->sqe;
+		break;
 	}
+}
+
+/* What a raw stage's flags may not ask for: the SDK owns links and completions. */
+static int check_sqe_stages(const struct rf_chain *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_stages; i++) {
+		const struct rf_stage *s = &c->stages[i];
+
+		if (s->kind != RF_STAGE_SQE)
+			continue;
+		if (s->sqe.flags & IOSQE_CQE_SKIP_SUCCESS)
+			return rf_fail(-EINVAL, "stage %u asks for no completion on success "
+				       "(IOSQE_CQE_SKIP_SUCCESS): a chain reports once every "
+				       "stage completed", i);
+		if (s->sqe.flags & IOSQE_IO_HARDLINK)
+			return rf_fail(-EINVAL, "stage %u is hard-linked (IOSQE_IO_HARDLINK): "
+				       "the SDK links stages, and a chain stops at its first "
+				       "failure", i);
+	}
+	return 0;
 }
 
 static void chain_free_building(struct rf_chain *c)
@@ -254,6 +330,8 @@ int rf_chain_queue(struct rf_chain *c)
 
 	if (!err && !c->nr_stages)
 		err = rf_fail(-EINVAL, "empty chain: add stages before queueing it");
+	if (!err)
+		err = check_sqe_stages(c);
 	if (!err && io_uring_sq_space_left(uring) < c->nr_stages) {
 		err = io_uring_submit(uring);
 		err = err < 0 ? rf_fail(err, "io_uring_submit failed: %s", strerror(-err)) : 0;
@@ -270,6 +348,7 @@ int rf_chain_queue(struct rf_chain *c)
 
 		prep_stage(sqe, &c->stages[i]);
 		io_uring_sqe_set_data64(sqe, RF_UDATA(c->index, i));
+		sqe->flags &= (__u8)~IOSQE_IO_LINK;
 		if (i + 1 < c->nr_stages)
 			sqe->flags |= IOSQE_IO_LINK;
 		c->res[i] = 0;
@@ -322,6 +401,8 @@ const char *rf_chain_stage_name(const struct rf_chain *c, unsigned int stage)
 	const struct rf_stage *s = &c->stages[stage];
 
 	if (s->kind == RF_STAGE_BPF)
-		return c->ring->op_names[s->slot][0] ? c->ring->op_names[s->slot] : "bpf";
+		return c->ring->ops[s->slot].name;
+	if (s->kind == RF_STAGE_SQE)
+		return rf_opcode_name(s->sqe.opcode);
 	return names[s->kind];
 }

@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <liburing.h>
 #include <ringflow/chain.h>
+#include <ringflow/ring.h>
 #include <ringflow/uapi.h>
-
-#define RF_OP_NAME_LEN 16
+#include "op_info.h"
 
 struct rf_stage {
 	struct rf_chain		*chain;
@@ -27,6 +27,7 @@ struct rf_stage {
 	__u64			args[2];
 	bool			args_set;
 	bool			done;
+	struct io_uring_sqe	sqe;		/* RF_STAGE_SQE: as the caller prepared it */
 };
 
 enum rf_chain_state { RF_CHAIN_FREE, RF_CHAIN_BUILDING, RF_CHAIN_QUEUED };
@@ -43,6 +44,7 @@ struct rf_chain {
 	unsigned int		nr_done;
 	struct rf_stage		stages[RF_CHAIN_MAX_STAGES];
 	__s32			res[RF_CHAIN_MAX_STAGES];
+	struct io_uring_sqe	scratch_sqe;	/* rf_chain_sqe() once the chain failed */
 };
 
 struct rf_ring {
@@ -52,14 +54,19 @@ struct rf_ring {
 	unsigned int		*free;		/* stack of free chain indices */
 	unsigned int		nr_free;
 	unsigned int		nr_queued;	/* chains whose SQEs are in the ring */
-	unsigned long		stray_cqes;	/* CQEs naming no live stage */
-	char			op_names[IORING_BPF_MAX_OPS][RF_OP_NAME_LEN];
+	unsigned long		stray_cqes;	/* SDK CQEs naming no live stage */
+	unsigned long		user_cqes;	/* CQEs of requests not the SDK's */
+	rf_cqe_cb		user_cqe_cb;
+	void			*user_cqe_arg;
+	struct rf_op_info	ops[IORING_BPF_MAX_OPS];
 };
 
 /* Returns a completed chain to its ring (and its record to its object). */
 void rf_chain_release(struct rf_chain *c);
 /* Frees the payload of a stage, if it has one. */
 void rf_stage_release(struct rf_stage *s);
+/* "fsync", "link_timeout", ..., or "opcode N" (opcode.c). */
+const char *rf_opcode_name(__u8 opcode);
 /* Fills status, failed_stage and cancelled of a result from the CQE results. */
 void rf_chain_outcome(const struct rf_chain *c, struct rf_chain_result *r);
 

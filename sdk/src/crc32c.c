@@ -13,7 +13,7 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-uint32_t rf_crc32c(const void *data, size_t len)
+uint32_t rf_crc32c_mem(const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	uint32_t crc = ~0U;

@@ -46,8 +46,11 @@ static const char *errno_name(int err)
 	case EBADF: return "EBADF";
 	case EAGAIN: return "EAGAIN";
 	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
 	case EFAULT: return "EFAULT";
 	case EBUSY: return "EBUSY";
+	case EXDEV: return "EXDEV";
+	case EALREADY: return "EALREADY";
 	case EINVAL: return "EINVAL";
 	case ENOSPC: return "ENOSPC";
 	case ERANGE: return "ERANGE";

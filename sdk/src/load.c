@@ -17,6 +17,7 @@
 #include "load_internal.h"
 
 #define TAIL_LINES 12
+#define VERIFIER_LOG "-- BEGIN PROG LOAD LOG --"
 
 static _Thread_local char *log_buf;
 static _Thread_local size_t log_len, log_cap;
@@ -79,15 +80,18 @@ const char *rf_load_hint(const char *log)
 		       "running kernel: regenerate it from this kernel's BTF";
 	if (strstr(log, "outside pdu") || strstr(log, "only read is supported"))
 		return "ops may write only ctx->pdu of their io_uring_bpf_req";
+	/* the verifier says EACCES too: its log, not the errno, tells a rejection */
+	if (strstr(log, VERIFIER_LOG))
+		return "see the verifier log below";
 	if (strstr(log, "Permission denied") || strstr(log, "Operation not permitted"))
 		return "loading BPF programs needs CAP_BPF (run as root in the VM)";
-	return "see the verifier log below";
+	return "see libbpf's output below";
 }
 
 /* The last lines of the text between BEGIN and END PROG LOAD LOG, if any. */
 static void append_log_tail(const char *log)
 {
-	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
+	const char *begin = strstr(log, VERIFIER_LOG);
 	const char *end, *p;
 	int lines = 0;
 
@@ -108,11 +112,12 @@ static void append_log_tail(const char *log)
 		       TAIL_LINES, (int)(end - p), p);
 }
 
-/* "libbpf: prog 'x': failed to load: -13" names the culprit. */
-static void append_failed_prog(const char *log)
+/* "libbpf: prog 'x': failed to load: -13" names the culprit: "'x'", or "". */
+static void failed_prog(const char *log, char *name, size_t size)
 {
 	const char *line = log;
 
+	snprintf(name, size, "%s", "");
 	while (*line) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -122,7 +127,7 @@ static void append_failed_prog(const char *log)
 		if (p && memmem(line, len, "failed to load", 14)) {
 			q = memchr(p + 6, '\'', len - (size_t)(p + 6 - line));
 			if (q) {
-				rf_fail_append(" in program '%.*s'", (int)(q - p - 6), p + 6);
+				snprintf(name, size, "'%.*s'", (int)(q - p - 6), p + 6);
 				return;
 			}
 		}
@@ -134,6 +139,7 @@ static void append_failed_prog(const char *log)
 
 int rf_load_skeleton(struct bpf_object_skeleton *skeleton)
 {
+	char prog[64];
 	libbpf_print_fn_t old;
 	int err;
 
@@ -147,8 +153,13 @@ int rf_load_skeleton(struct bpf_object_skeleton *skeleton)
 		return 0;
 	if (err > 0)
 		err = -err;
-	rf_fail(err, "loading BPF object '%s' failed: %s", skeleton->name, rf_strerror(err));
-	append_failed_prog(rf_load_log());
+	failed_prog(rf_load_log(), prog, sizeof(prog));
+	if (strstr(rf_load_log(), VERIFIER_LOG))
+		rf_fail(err, "loading BPF object '%s' failed: the verifier rejected program %s "
+			"(%s)", skeleton->name, prog[0] ? prog : "(unnamed)", rf_strerror(err));
+	else
+		rf_fail(err, "loading BPF object '%s' failed: %s%s%s", skeleton->name,
+			rf_strerror(err), prog[0] ? " in program " : "", prog);
 	rf_fail_append(": %s", rf_load_hint(rf_load_log()));
 	append_log_tail(rf_load_log());
 	return err;

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* The SDK's view of a loaded object's record and payload maps (object.c). */
+/* The SDK's view of the record and payload maps objects share (object.c). */
 #ifndef RF_OBJECT_INTERNAL_H
 #define RF_OBJECT_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "slots.h"
 
 /* An mmapable BPF array whose entries start with a header the SDK owns. */
 struct rf_mapped {
-	void		*base;		/* NULL when the object has no such map */
+	int		fd;		/* -1 when no object declared such a map */
+	__u32		id;		/* kernel map id: its tag is in every reference */
+	void		*base;
 	size_t		map_len;
 	size_t		stride;		/* the kernel rounds values up to 8 bytes */
 	size_t		hdr_size;
@@ -17,17 +20,37 @@ struct rf_mapped {
 	struct rf_slots	slots;
 };
 
-struct rf_object {
+/* What BTF says of an object's record type, to check objects agree on it. */
+#define RF_TYPE_DEPTH	4
+#define RF_TYPE_NAME	64
+struct rf_record_type {
+	char		object[RF_TYPE_NAME];	/* the BPF object that declared it */
+	size_t		size;			/* 0: header only (RF_CHAIN_HEADER) */
+	unsigned int	depth;			/* 0: unknown (no BTF) */
+	/* the type, the type of its first member, of that one's first member, ... */
+	char		names[RF_TYPE_DEPTH][RF_TYPE_NAME];
+};
+
+/* A BPF object sharing the maps. */
+struct rf_member {
 	struct bpf_object	*bpf;
+};
+
+struct rf_object {
 	struct rf_mapped	records;
 	struct rf_mapped	payloads;
+	/* the maps are a loaded object's own: they cannot grow for another object */
+	bool			adopted;
+	struct rf_record_type	record_type;	/* the largest of the members' */
+	struct rf_member	*members;
+	unsigned int		nr_members;
 };
 
 /* The entry a valid reference names (header first), or NULL. */
 void *rf_mapped_entry(const struct rf_mapped *m, __u64 ref);
-/* Allocates a zeroed entry whose header carries its generation; 0 when full. */
+/* Allocates a zeroed entry whose header carries its reference; 0 when full. */
 __u64 rf_mapped_alloc(struct rf_mapped *m);
-/* Clears the header generation (stale for BPF too) and frees; -ERANGE/-ESTALE. */
+/* Clears the header (stale for BPF too) and frees; what rf_slots_check() says. */
 int rf_mapped_free(struct rf_mapped *m, __u64 ref);
 
 #endif

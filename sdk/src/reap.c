@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Completions: every CQE names its chain and stage (user_data); a chain reports
- * once all of its stages have completed, which the kernel guarantees even when a
- * stage fails (the rest complete with -ECANCELED).
+ * Completions: every CQE of the SDK names its chain and stage (user_data); a chain
+ * reports once all of its stages have completed, which the kernel guarantees even
+ * when a stage fails (the rest complete with -ECANCELED). CQEs of requests the
+ * program submitted itself go to its handler.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static void report(struct rf_chain *c, rf_chain_cb cb, void *arg)
 	if (c->record)
 		entry = rf_mapped_entry(&c->obj->records, c->record);
 	if (entry) {
-		r.hdr = (const struct rf_chain_hdr *)entry;
+		r.hdr = (const struct rf_record_hdr *)entry;
 		r.record = entry + c->obj->records.hdr_size;
 	}
 	rf_chain_outcome(c, &r);
@@ -43,6 +44,12 @@ static int handle_cqe(struct rf_ring *ring, const struct io_uring_cqe *cqe, rf_c
 	struct rf_chain *c;
 	struct rf_stage *s;
 
+	if (!RF_UDATA_IS_SDK(cqe->user_data)) {
+		ring->user_cqes++;
+		if (ring->user_cqe_cb)
+			ring->user_cqe_cb(cqe, ring->user_cqe_arg);
+		return 0;
+	}
 	if (index >= ring->max_chains)
 		goto stray;
 	c = &ring->chains[index];
@@ -94,8 +101,10 @@ int rf_ring_reap(struct rf_ring *ring, unsigned int min_chains, rf_chain_cb cb, 
 			return rf_fail(ret, "waiting for completions failed: %s", strerror(-ret));
 	}
 	if (ring->stray_cqes != stray)
-		return rf_fail(-EPROTO, "%lu completions named no stage in flight (a stage "
-			       "completed twice?)", ring->stray_cqes - stray);
+		return rf_fail(-EPROTO, "%lu completions marked as the SDK's (user_data bit "
+			       "63) named no stage in flight: a stage completed twice (a "
+			       "multishot request?), or a request of yours has bit 63 set",
+			       ring->stray_cqes - stray);
 	return done;
 }
 

@@ -10,8 +10,22 @@
 /* Reads and writes that moved fewer bytes than asked break the link too. */
 static bool short_transfer(const struct rf_stage *s, __s32 res)
 {
-	return s->kind != RF_STAGE_NOP && s->kind != RF_STAGE_BPF && res >= 0 &&
+	return s->kind >= RF_STAGE_READ && s->kind <= RF_STAGE_WRITE_FIXED && res >= 0 &&
 	       (unsigned int)res < s->len;
+}
+
+/* A link timeout is cancelled when the request it guards completes in time. */
+static bool link_timeout_unneeded(const struct rf_chain *c, unsigned int i)
+{
+	return c->stages[i].kind == RF_STAGE_SQE &&
+	       c->stages[i].sqe.opcode == IORING_OP_LINK_TIMEOUT && i > 0 &&
+	       c->res[i] == -ECANCELED && c->res[i - 1] != -ECANCELED;
+}
+
+static bool stage_failed(const struct rf_chain *c, unsigned int i)
+{
+	return (c->res[i] < 0 && !link_timeout_unneeded(c, i)) ||
+	       short_transfer(&c->stages[i], c->res[i]);
 }
 
 /*
@@ -27,28 +41,62 @@ void rf_chain_outcome(const struct rf_chain *c, struct rf_chain_result *r)
 	r->failed_stage = -1;
 	r->cancelled = 0;
 	for (i = 0; i < c->nr_stages && r->failed_stage < 0; i++) {
-		__s32 res = c->res[i];
-
-		if ((res < 0 && res != -ECANCELED) || short_transfer(&c->stages[i], res)) {
+		if (stage_failed(c, i) && c->res[i] != -ECANCELED) {
 			r->failed_stage = (int)i;
-			r->status = res < 0 ? res : -EIO;
+			r->status = c->res[i] < 0 ? c->res[i] : -EIO;
 		}
 	}
 	for (i = 0; i < c->nr_stages && r->failed_stage < 0; i++) {
-		if (c->res[i] < 0) {
+		if (stage_failed(c, i)) {
 			r->failed_stage = (int)i;
 			r->status = c->res[i];
 		}
 	}
 	for (i = 0; i < c->nr_stages; i++)
-		r->cancelled += (int)i != r->failed_stage && c->res[i] == -ECANCELED;
+		r->cancelled += (int)i != r->failed_stage && stage_failed(c, i) &&
+				c->res[i] == -ECANCELED;
+}
+
+/*
+ * What an errno a BPF stage failed with (and gave no reason for) means in
+ * ringflow: the record and payload lookups (maps.bpf.h) and the kernel's slot
+ * errors (uapi.h).
+ */
+static const char *bpf_hint(const struct rf_chain *c, const struct rf_stage *s, int err)
+{
+	switch (err) {
+	case -ENODATA:
+		if (!c->record)
+			return "the op needs a chain record, and this chain has none: create it "
+			       "with rf_chain_new(ring, obj)";
+		if (!s->payload)
+			return "the op needs a payload, and this stage has none: give it one "
+			       "with rf_stage_payload()";
+		return "the op found no record or payload reference";
+	case -EXDEV:
+		return "the op's object does not share this chain's maps: share the chain's "
+		       "rf_object with it (rf_object_share()) before loading it";
+	case -ESTALE:
+		return "a record or payload reference of this stage was stale (freed or "
+		       "reused)";
+	case -ERANGE:
+		return "a record or payload reference of this stage is beyond its map";
+	case -ENOENT:
+		return c->ring->ops[s->slot].name[0] ? NULL :
+		       "bind an op into the slot with rf_ring_bind()";
+	case -ENOLINK:
+		return "the op's link was detached: unbind the slot and bind a live op";
+	default:
+		return NULL;
+	}
 }
 
 int rf_chain_describe(const struct rf_chain_result *r, char *buf, size_t size)
 {
 	const struct rf_chain *c = r->chain;
 	const struct rf_stage *s;
-	const struct rf_chain_hdr *h = r->hdr;
+	const struct rf_record_hdr *h = r->hdr;
+	const char *name, *hint = NULL;
 	int n, stage = r->failed_stage;
 	size_t used;
 
@@ -56,12 +104,15 @@ int rf_chain_describe(const struct rf_chain_result *r, char *buf, size_t size)
 		return snprintf(buf, size, "ok (%u stage%s)", r->nr_stages,
 				r->nr_stages == 1 ? "" : "s");
 	s = &c->stages[stage];
-	if (s->kind == RF_STAGE_BPF)
-		n = snprintf(buf, size, "failed at stage %d (bpf op %s, slot %u): ", stage,
-			     rf_chain_stage_name(c, (unsigned int)stage), s->slot);
+	name = rf_chain_stage_name(c, (unsigned int)stage);
+	if (s->kind == RF_STAGE_BPF && name[0])
+		n = snprintf(buf, size, "failed at stage %d (bpf op %s, slot %u): ", stage, name,
+			     s->slot);
+	else if (s->kind == RF_STAGE_BPF)
+		n = snprintf(buf, size, "failed at stage %d (bpf, slot %u, no op bound): ",
+			     stage, s->slot);
 	else
-		n = snprintf(buf, size, "failed at stage %d (%s): ", stage,
-			     rf_chain_stage_name(c, (unsigned int)stage));
+		n = snprintf(buf, size, "failed at stage %d (%s): ", stage, name);
 #define APPEND(...) do {						\
 		used = n < 0 ? 0 : (size_t)n;				\
 		n += snprintf(buf + (used < size ? used : size),		\
@@ -73,9 +124,13 @@ int rf_chain_describe(const struct rf_chain_result *r, char *buf, size_t size)
 		APPEND("%s", rf_strerror(r->status));
 	if (h && h->error && h->stage == (unsigned int)stage) {
 		APPEND(": %.*s", RF_REASON_LEN, h->reason);
-		if (h->detail)
+		if (h->flags & RF_FAIL_DETAIL)
 			APPEND(" [detail 0x%llx]", (unsigned long long)h->detail);
+	} else if (s->kind == RF_STAGE_BPF && r->res[stage] < 0) {
+		hint = bpf_hint(c, s, r->res[stage]);
 	}
+	if (hint)
+		APPEND(": %s", hint);
 	if (r->cancelled)
 		APPEND("; %u other stage%s cancelled", r->cancelled, r->cancelled == 1 ? "" : "s");
 #undef APPEND

@@ -114,34 +114,6 @@ unsigned int rf_ring_in_flight(const struct rf_ring *ring)
 	return ring->max_chains - ring->nr_free;
 }
 
-/*
- * The name of the struct_ops map behind a link, for reports. The system's
- * linux/bpf.h may predate struct_ops link info, so spell out its layout.
- */
-static void link_op_name(int link_fd, char *name, size_t size)
-{
-	struct {
-		__u32 type, id, prog_id, pad;
-		__u32 map_id;
-		__u8 rest[64];
-	} info;
-	struct bpf_map_info minfo;
-	__u32 len = sizeof(info), mlen = sizeof(minfo);
-	int map_fd;
-
-	memset(&info, 0, sizeof(info));
-	memset(&minfo, 0, sizeof(minfo));
-	if (bpf_link_get_info_by_fd(link_fd, (struct bpf_link_info *)&info, &len) ||
-	    info.type != 9 /* BPF_LINK_TYPE_STRUCT_OPS */)
-		return;
-	map_fd = bpf_map_get_fd_by_id(info.map_id);
-	if (map_fd < 0)
-		return;
-	if (!bpf_map_get_info_by_fd(map_fd, &minfo, &mlen))
-		snprintf(name, size, "%s", minfo.name);
-	close(map_fd);
-}
-
 int rf_ring_bind(struct rf_ring *ring, unsigned int slot, const struct bpf_link *link)
 {
 	struct io_uring_bpf_bind bind = { .slot = slot };
@@ -157,12 +129,12 @@ int rf_ring_bind(struct rf_ring *ring, unsigned int slot, const struct bpf_link 
 		break;
 	case -EBUSY:
 		return rf_fail(err, "slot %u of this ring is taken by op '%s': unbind it "
-			       "first or use another slot", slot, ring->op_names[slot]);
+			       "first or use another slot", slot, ring->ops[slot].name);
 	case -ERANGE:
 		return rf_fail(err, "op slot %u out of range (a ring has %d)", slot,
 			       IORING_BPF_MAX_OPS);
 	case -EPERM:
-		return rf_fail(err, "binding ops needs CAP_BPF");
+		return rf_fail(err, "binding ops needs CAP_BPF (run as root in the VM)");
 	case -EINVAL:
 	case -EBADF:
 		return rf_fail(err, "link fd %d is not an attached io_uring_bpf_req_ops link: "
@@ -171,8 +143,7 @@ int rf_ring_bind(struct rf_ring *ring, unsigned int slot, const struct bpf_link 
 	default:
 		return rf_fail(err, "binding slot %u failed: %s", slot, strerror(-err));
 	}
-	snprintf(ring->op_names[slot], RF_OP_NAME_LEN, "slot%u", slot);
-	link_op_name(bind.link_fd, ring->op_names[slot], RF_OP_NAME_LEN);
+	rf_op_info_read(bind.link_fd, slot, &ring->ops[slot]);
 	return 0;
 }
 
@@ -185,11 +156,22 @@ int rf_ring_unbind(struct rf_ring *ring, unsigned int slot)
 	if (err)
 		return rf_fail(err, "unbinding slot %u failed: %s", slot,
 			       err == -ENOENT ? "nothing is bound there" : strerror(-err));
-	ring->op_names[slot][0] = '\0';
+	memset(&ring->ops[slot], 0, sizeof(ring->ops[slot]));
 	return 0;
 }
 
 const char *rf_ring_op_name(const struct rf_ring *ring, unsigned int slot)
 {
-	return slot < IORING_BPF_MAX_OPS ? ring->op_names[slot] : "";
+	return slot < IORING_BPF_MAX_OPS ? ring->ops[slot].name : "";
+}
+
+void rf_ring_set_cqe_handler(struct rf_ring *ring, rf_cqe_cb cb, void *arg)
+{
+	ring->user_cqe_cb = cb;
+	ring->user_cqe_arg = arg;
+}
+
+unsigned long rf_ring_user_cqes(const struct rf_ring *ring)
+{
+	return ring->user_cqes;
 }

@@ -6,11 +6,14 @@
 #include <ringflow/layout.h>
 #include "slots.h"
 
-int rf_slots_init(struct rf_slots *s, unsigned int nr)
+int rf_slots_init(struct rf_slots *s, unsigned int nr, __u32 tag)
 {
 	unsigned int i;
 
+	if (nr > RF_REF_INDEX_MASK + 1U)
+		return -E2BIG;
 	s->nr = nr;
+	s->tag = tag;
 	s->nr_free = nr;
 	s->free = calloc(nr ? nr : 1, sizeof(*s->free));
 	s->gen = calloc(nr ? nr : 1, sizeof(*s->gen));
@@ -43,16 +46,21 @@ __u64 rf_slots_alloc(struct rf_slots *s)
 	if (!s->nr_free)
 		return 0;
 	idx = s->free[--s->nr_free];
-	if (++s->gen[idx] == 0)
+	s->gen[idx] = (s->gen[idx] + 1) & RF_REF_GEN_MASK;
+	if (s->gen[idx] == 0)
 		s->gen[idx] = 1;
 	s->used[idx] = true;
-	return RF_REF(s->gen[idx], idx);
+	return RF_REF(s->tag, s->gen[idx], idx);
 }
 
 int rf_slots_check(const struct rf_slots *s, __u64 ref)
 {
 	__u32 idx = RF_REF_INDEX(ref);
 
+	if (!ref)
+		return -ENODATA;
+	if (RF_REF_TAG(ref) != s->tag)
+		return -EXDEV;
 	if (idx >= s->nr)
 		return -ERANGE;
 	if (!s->used[idx] || s->gen[idx] != RF_REF_GEN(ref))

@@ -22,9 +22,9 @@ void fixture_open(struct fixture *f, const struct rf_ring_opts *opts)
 	cr_assert_eq(rf_probe(), 0, "%s", rf_errmsg());
 	f->skel = rf_builtin__open();
 	cr_assert_not_null(f->skel);
+	cr_assert_eq(rf_object_open(f->skel->obj, &f->obj), 0, "%s", rf_errmsg());
 	cr_assert_eq(rf_load_skeleton(f->skel->skeleton), 0, "%s", rf_errmsg());
 	cr_assert_eq(rf_builtin__attach(f->skel), 0);
-	cr_assert_eq(rf_object_open(f->skel->obj, &f->obj), 0, "%s", rf_errmsg());
 	cr_assert_eq(rf_ring_create(opts, &f->ring), 0, "%s", rf_errmsg());
 	fixture_bind(f->ring, f->skel);
 }

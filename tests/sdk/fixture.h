@@ -23,7 +23,7 @@ struct report {
 	unsigned int		cancelled;
 	__s32			res[RF_CHAIN_MAX_STAGES];
 	struct rf_builtin_record rec;
-	struct rf_chain_hdr	hdr;
+	struct rf_record_hdr	hdr;
 	char			line[256];
 };
 
@@ -35,7 +35,7 @@ void fixture_teardown(void);
 /* An unlinked scratch file in /tmp (the guest's is a tmpfs). */
 int scratch_file(void);
 
-/* Loads, attaches and maps the built-in ops and binds them into a new ring. */
+/* Opens, shares, loads and attaches the built-in ops and binds them into a new ring. */
 void fixture_open(struct fixture *f, const struct rf_ring_opts *opts);
 void fixture_bind(struct rf_ring *ring, struct rf_builtin *skel);
 void fixture_close(struct fixture *f);

@@ -56,6 +56,23 @@ Test(errors, load_hints_match_the_usual_causes)
 				  "pdu"));
 	cr_assert_not_null(strstr(rf_load_hint("libbpf: failed to find valid kernel BTF\n"),
 				  "no BTF"));
-	cr_assert_not_null(strstr(rf_load_hint("R1 invalid mem access 'scalar'\n"),
+	cr_assert_not_null(strstr(rf_load_hint("libbpf: prog 'x': -- BEGIN PROG LOAD LOG --\n"
+					       "R1 invalid mem access 'scalar'\n"),
 				  "verifier log"));
+	cr_assert_not_null(strstr(rf_load_hint("libbpf: prog 'x': BPF program load failed: "
+					       "Operation not permitted\n"),
+				  "CAP_BPF"));
+}
+
+/* The verifier fails loads with EACCES: that is a rejection, not a privilege problem. */
+Test(errors, verifier_rejection_is_not_blamed_on_privileges)
+{
+	const char *log = "libbpf: prog 'hist_issue': BPF program load failed: Permission denied\n"
+			  "libbpf: prog 'hist_issue': -- BEGIN PROG LOAD LOG --\n"
+			  "R5 unbounded memory access, make sure to bounds check any such access\n"
+			  "-- END PROG LOAD LOG --\n";
+	const char *hint = rf_load_hint(log);
+
+	cr_assert_null(strstr(hint, "CAP_BPF"), "%s", hint);
+	cr_assert_str_eq(hint, "see the verifier log below");
 }

@@ -5,22 +5,23 @@
 #include <ringflow/ringflow.h>
 #include <ringflow/builtin.h>
 
-Test(layout, chain_header_is_fixed)
+Test(layout, record_header_is_fixed)
 {
-	cr_assert_eq(sizeof(struct rf_chain_hdr), 72);
-	cr_assert_eq(offsetof(struct rf_chain_hdr, gen), 0, "generation first");
-	cr_assert_eq(offsetof(struct rf_chain_hdr, error), 4);
-	cr_assert_eq(offsetof(struct rf_chain_hdr, stage), 8);
-	cr_assert_eq(offsetof(struct rf_chain_hdr, op_flags), 12);
-	cr_assert_eq(offsetof(struct rf_chain_hdr, detail), 16);
-	cr_assert_eq(offsetof(struct rf_chain_hdr, reason), 24);
-	cr_assert_eq(sizeof(struct rf_chain_hdr) % 8, 0, "records follow 8-aligned");
+	cr_assert_eq(sizeof(struct rf_record_hdr), 80);
+	cr_assert_eq(offsetof(struct rf_record_hdr, ref), 0, "the reference first");
+	cr_assert_eq(offsetof(struct rf_record_hdr, error), 8);
+	cr_assert_eq(offsetof(struct rf_record_hdr, stage), 12);
+	cr_assert_eq(offsetof(struct rf_record_hdr, flags), 14);
+	cr_assert_eq(offsetof(struct rf_record_hdr, op_flags), 16);
+	cr_assert_eq(offsetof(struct rf_record_hdr, detail), 24);
+	cr_assert_eq(offsetof(struct rf_record_hdr, reason), 32);
+	cr_assert_eq(sizeof(struct rf_record_hdr) % 8, 0, "records follow 8-aligned");
 }
 
 Test(layout, payload_header_is_fixed)
 {
 	cr_assert_eq(sizeof(struct rf_payload_hdr), 8);
-	cr_assert_eq(offsetof(struct rf_payload_hdr, gen), 0);
+	cr_assert_eq(offsetof(struct rf_payload_hdr, ref), 0);
 }
 
 Test(layout, builtin_record_and_args)

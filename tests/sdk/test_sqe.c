@@ -50,14 +50,28 @@ Test(sqe, op_flags_are_masked_to_24_bits)
 	cr_assert_eq(IORING_BPF_OP_FLAGS(63, 0xffffffffu), (63u << 24) | 0xffffffu);
 }
 
-Test(sqe, references_and_user_data_round_trip)
+Test(sqe, references_pack_tag_generation_and_index)
 {
-	__u64 ref = RF_REF(0xdeadbeef, 0x12345678);
+	__u64 ref = RF_REF(0xabcde, 0x54321, 0x123456);
+
+	cr_assert_eq(ref, 0xabcde54321123456ULL, "tag 63..44, generation 43..24, index 23..0");
+	cr_assert_eq(RF_REF_TAG(ref), 0xabcde);
+	cr_assert_eq(RF_REF_GEN(ref), 0x54321);
+	cr_assert_eq(RF_REF_INDEX(ref), 0x123456);
+	cr_assert_eq(RF_REF(RF_REF_TAG_MASK, RF_REF_GEN_MASK, RF_REF_INDEX_MASK), ~0ULL);
+	/* wider values are cut to their field, never spill into the next */
+	cr_assert_eq(RF_REF(0, 0x1fffff, 0), (__u64)RF_REF_GEN_MASK << RF_REF_GEN_SHIFT);
+	cr_assert_eq(RF_MAP_TAG(0x1abcde), 0xabcde, "a map's tag is its id's low 20 bits");
+}
+
+Test(sqe, user_data_marks_the_sdk_and_round_trips)
+{
 	__u64 ud = RF_UDATA(0xabcdef, 7);
 
-	cr_assert_eq(RF_REF_GEN(ref), 0xdeadbeef);
-	cr_assert_eq(RF_REF_INDEX(ref), 0x12345678);
+	cr_assert(RF_UDATA_IS_SDK(ud));
 	cr_assert_eq(RF_UDATA_CHAIN(ud), 0xabcdef);
 	cr_assert_eq(RF_UDATA_STAGE(ud), 7);
 	cr_assert_gt(1u << RF_STAGE_BITS, RF_CHAIN_MAX_STAGES, "every stage fits");
+	cr_assert_not(RF_UDATA_IS_SDK(0x7fffffffffffffffULL), "user_data of your own requests");
+	cr_assert_not(RF_UDATA_IS_SDK((__u64)(uintptr_t)&ud), "user pointers are never the SDK's");
 }

@@ -57,7 +57,7 @@ Test(chain, read_fixed_crc_xor_write_fixed_nop)
 	cr_assert_eq(r.res[2], LEN);
 	cr_assert_eq(r.res[3], LEN);
 	cr_assert_eq(r.res[4], 0);
-	cr_assert_eq(r.rec.crc, rf_crc32c(in_data, LEN), "crc of what was read");
+	cr_assert_eq(r.rec.crc, rf_crc32c_mem(in_data, LEN), "crc of what was read");
 	cr_assert_eq(r.rec.bytes, 2ULL * LEN, "crc and xor counted their bytes");
 	cr_assert_eq(pread(out, out_data, LEN, 0), LEN);
 	for (int i = 0; i < LEN; i++)
@@ -148,7 +148,7 @@ Test(chain, many_chains_go_in_with_one_enter)
 	for (int i = 0; i < N; i++) {
 		cr_assert_eq(reports[i].count, 1);
 		cr_assert_eq(reports[i].status, 0, "%s", reports[i].line);
-		cr_assert_eq(reports[i].rec.crc, rf_crc32c(data[i], sizeof(data[i])), "chain %d", i);
+		cr_assert_eq(reports[i].rec.crc, rf_crc32c_mem(data[i], sizeof(data[i])), "chain %d", i);
 	}
 }
 
@@ -166,4 +166,66 @@ Test(chain, records_start_zeroed_and_carry_userspace_values)
 	cr_assert_eq(rf_chain_queue(c), 0);
 	cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1);
 	cr_assert_eq(r.rec.expect_crc, 0x12345678);
+}
+
+/* A chain of the op in @slot alone, over a small buffer, given no payload. */
+static struct report run_bare(struct rf_object *obj, unsigned int slot)
+{
+	static char buf[16];
+	struct report r = { 0 };
+	struct rf_chain *c = rf_chain_new(fx.ring, obj);
+
+	rf_stage_buf(rf_chain_bpf(c, slot, 0), buf, sizeof(buf));
+	cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());
+	cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1);
+	return r;
+}
+
+Test(chain, a_forgotten_payload_is_named)
+{
+	struct report r = run_bare(fx.obj, SLOT_XOR);
+
+	cr_assert_eq(r.status, -ENODATA, "%s", r.line);
+	cr_assert_str_eq(r.line, "failed at stage 0 (bpf op rf_xor, slot 2): No data available "
+			 "(ENODATA): the op needs a payload, and this stage has none: give it one "
+			 "with rf_stage_payload()");
+}
+
+Test(chain, a_chain_without_an_object_is_named)
+{
+	struct report r = run_bare(NULL, SLOT_CRC);
+	struct rf_chain *c;
+
+	cr_assert_eq(r.status, -ENODATA, "%s", r.line);
+	cr_assert_str_eq(r.line, "failed at stage 0 (bpf op rf_crc32c, slot 1): No data "
+			 "available (ENODATA): the op needs a chain record, and this chain has "
+			 "none: create it with rf_chain_new(ring, obj)");
+	/* and a payload asked for such a chain is refused at once */
+	c = rf_chain_new(fx.ring, NULL);
+	cr_assert_null(rf_stage_payload(rf_chain_bpf(c, SLOT_XOR, 0)));
+	cr_assert_eq(rf_chain_queue(c), -EINVAL);
+	cr_assert_str_eq(rf_errmsg(), "this chain was created without an rf_object "
+			 "(rf_chain_new(ring, NULL)): create it with the rf_object whose payload "
+			 "map the op uses");
+}
+
+Test(chain, a_full_ring_says_ebusy)
+{
+	struct rf_ring_opts opts = { .max_chains = 2 };
+	struct rf_chain *c[2];
+	struct rf_ring *ring;
+
+	cr_assert_eq(rf_ring_create(&opts, &ring), 0, "%s", rf_errmsg());
+	c[0] = rf_chain_new(ring, fx.obj);
+	c[1] = rf_chain_new(ring, fx.obj);
+	cr_assert(c[0] && c[1]);
+	errno = 0;
+	cr_assert_null(rf_chain_new(ring, fx.obj));
+	cr_assert_eq(errno, EBUSY, "backpressure: reap, then retry");
+	cr_assert_str_eq(rf_errmsg(), "2 chains are in flight on this ring (max_chains): reap "
+			 "some first");
+	cr_assert_eq(rf_object_records_in_use(fx.obj), 2, "no record taken by the refusal");
+	rf_chain_discard(c[0]);
+	rf_chain_discard(c[1]);
+	rf_ring_destroy(ring);
 }

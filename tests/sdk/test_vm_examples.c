@@ -18,6 +18,14 @@ Test(examples, run_all_passes, .timeout = 300)
 	out[len] = '\0';
 	status = pclose(p);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "run-all failed:\n%s", out);
-	cr_assert_not_null(strstr(out, "5 examples, all ok"), "%s", out);
+	cr_assert_not_null(strstr(out, "7 examples, all ok"), "%s", out);
 	cr_assert_not_null(strstr(out, "output block 1: not written (its chain stopped)"), "%s", out);
+	cr_assert_not_null(strstr(out, "chain 2: failed at stage 2 (bpf op inject, slot 1): "
+				  "Input/output error (EIO): inject: injected failure [detail 0x3]; "
+				  "1 other stage cancelled"), "%s", out);
+	cr_assert_not_null(strstr(out, "6 chains ok, 3 failed (one inject in 3 fails)"), "%s", out);
+	cr_assert_not_null(strstr(out, "64 blocks copied, the adler-32 and crc32c of every block "
+				  "as computed here"), "%s", out);
+	cr_assert_not_null(strstr(out, "output file matches the input byte for byte"), "%s", out);
+	cr_assert_not_null(strstr(out, "3 of 3 counts match the ones computed here"), "%s", out);
 }

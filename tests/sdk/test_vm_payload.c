@@ -122,10 +122,12 @@ Test(payload, bpf_side_rejects_stale_and_out_of_range_slots)
 	cr_assert_eq(r.status, 0, "the live reference works: %s", r.line);
 	cr_assert_eq(rf_payload_free(fx.obj, ref), 0);
 
-	r = run_xor_with_ref(RF_REF(1, RF_BUILTIN_MAX_PAYLOADS));
+	r = run_xor_with_ref(RF_REF(RF_REF_TAG(ref), 1, RF_BUILTIN_MAX_PAYLOADS));
 	cr_assert_eq(r.status, -ERANGE, "out of range: %s", r.line);
+	r = run_xor_with_ref(RF_REF(RF_REF_TAG(ref) + 1, RF_REF_GEN(ref), RF_REF_INDEX(ref)));
+	cr_assert_eq(r.status, -EXDEV, "another map's tag: %s", r.line);
 	r = run_xor_with_ref(0);
-	cr_assert_eq(r.status, -ESTALE, "no payload at all: %s", r.line);
+	cr_assert_eq(r.status, -ENODATA, "no payload at all: %s", r.line);
 }
 
 Test(payload, bpf_side_rejects_a_stale_record)
@@ -137,7 +139,7 @@ Test(payload, bpf_side_rejects_a_stale_record)
 	__u64 rec = rf_chain_record_ref(c);
 
 	rf_stage_buf(s, buf, sizeof(buf));
-	rf_stage_set_args(s, RF_REF(RF_REF_GEN(rec) + 1, RF_REF_INDEX(rec)), 0);
+	rf_stage_set_args(s, RF_REF(RF_REF_TAG(rec), RF_REF_GEN(rec) + 1, RF_REF_INDEX(rec)), 0);
 	cr_assert_eq(rf_chain_queue(c), 0);
 	cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1);
 	cr_assert_eq(r.status, -ESTALE, "%s", r.line);
@@ -154,8 +156,12 @@ Test(payload, userspace_rejects_stale_and_out_of_range_references)
 	cr_assert_null(rf_payload_get(fx.obj, ref));
 	cr_assert_not_null(strstr(rf_errmsg(), "stale payload reference"), "%s", rf_errmsg());
 	cr_assert_eq(rf_payload_free(fx.obj, ref), -ESTALE, "double free");
-	cr_assert_eq(rf_payload_free(fx.obj, RF_REF(1, 1u << 30)), -ERANGE);
+	cr_assert_eq(rf_payload_free(fx.obj, RF_REF(RF_REF_TAG(ref), 1, RF_REF_INDEX_MASK)), -ERANGE);
 	cr_assert_not_null(strstr(rf_errmsg(), "out of range"), "%s", rf_errmsg());
+	cr_assert_eq(rf_payload_free(fx.obj, RF_REF(RF_REF_TAG(ref) + 1, 1, 0)), -EXDEV);
+	cr_assert_not_null(strstr(rf_errmsg(), "payload reference of another map"), "%s", rf_errmsg());
+	cr_assert_null(rf_payload_get(fx.obj, 0));
+	cr_assert_not_null(strstr(rf_errmsg(), "reference 0 names no slot"), "%s", rf_errmsg());
 	cr_assert_eq(rf_object_payloads_in_use(fx.obj), 0);
 }
 

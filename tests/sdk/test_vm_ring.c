@@ -6,6 +6,7 @@
 #include <ringflow/crc32c.h>
 #include "fixture.h"
 #include "bad_op.skel.h"
+#include "bad_unbounded.skel.h"
 
 Test(ring, probe_passes_on_the_ringflow_kernel)
 {
@@ -46,7 +47,7 @@ Test(ring, one_object_serves_several_rings)
 			cr_assert_eq(reports[r][i].count, 1);
 			cr_assert_eq(reports[r][i].status, 0, "%s", reports[r][i].line);
 			cr_assert_eq(reports[r][i].rec.crc,
-				     rf_crc32c(data[r][i], sizeof(data[r][i])), "ring %d chain %d", r, i);
+				     rf_crc32c_mem(data[r][i], sizeof(data[r][i])), "ring %d chain %d", r, i);
 		}
 	}
 	cr_assert_eq(rf_object_records_in_use(fx.obj), 0, "records recycled");
@@ -69,27 +70,44 @@ Test(ring, bind_errors_say_what_is_wrong)
 	fixture_close(&fx);
 }
 
-Test(ring, unbound_slot_fails_new_requests_with_enoent)
+Test(ring, unbound_slot_is_refused_at_build_and_by_the_kernel)
 {
 	struct report r[2] = { 0 };
 	struct fixture fx;
 	struct rf_chain *c;
 
 	fixture_open(&fx, NULL);
-	cr_assert_eq(rf_ring_unbind(fx.ring, SLOT_NOP), 0, "%s", rf_errmsg());
-	cr_assert_str_eq(rf_ring_op_name(fx.ring, SLOT_NOP), "");
-	cr_assert_eq(rf_ring_unbind(fx.ring, SLOT_NOP), -ENOENT);
+	/* queued while bound, unbound before submission: the kernel says ENOENT */
 	c = rf_chain_new(fx.ring, NULL);
 	rf_chain_bpf(c, SLOT_NOP, 0);
 	rf_chain_nop(c);
 	cr_assert_eq(rf_chain_queue(c), 0);
+	cr_assert_eq(rf_ring_unbind(fx.ring, SLOT_NOP), 0, "%s", rf_errmsg());
+	cr_assert_str_eq(rf_ring_op_name(fx.ring, SLOT_NOP), "");
+	cr_assert_eq(rf_ring_unbind(fx.ring, SLOT_NOP), -ENOENT);
 	cr_assert_eq(rf_ring_drain(fx.ring, collect, r), 1);
 	cr_assert_eq(r[0].status, -ENOENT, "%s", r[0].line);
 	cr_assert_eq(r[0].failed_stage, 0);
 	cr_assert_eq(r[0].cancelled, 1);
+	cr_assert_str_eq(r[0].line, "failed at stage 0 (bpf, slot 5, no op bound): No such file "
+			 "or directory (ENOENT): bind an op into the slot with rf_ring_bind(); "
+			 "1 other stage cancelled");
+	/* a chain built while the slot is empty never reaches the kernel */
+	c = rf_chain_new(fx.ring, NULL);
+	cr_assert_null(rf_chain_bpf(c, SLOT_NOP, 0));
+	cr_assert_eq(rf_chain_queue(c), -ENOENT);
+	cr_assert_str_eq(rf_errmsg(), "no op is bound in slot 5 of this ring: bind one with "
+			 "rf_ring_bind() first");
 	/* and the slot can take another op */
 	cr_assert_eq(rf_ring_bind(fx.ring, SLOT_NOP, fx.skel->links.rf_nop), 0, "%s", rf_errmsg());
 	fixture_close(&fx);
+}
+
+/* What loading a skeleton the verifier must reject says. */
+static const char *load_error(struct bpf_object_skeleton *skel)
+{
+	cr_assert_lt(rf_load_skeleton(skel), 0);
+	return rf_errmsg();
 }
 
 Test(ring, verifier_rejection_is_reported_readably)
@@ -98,15 +116,30 @@ Test(ring, verifier_rejection_is_reported_readably)
 	const char *msg;
 
 	cr_assert_not_null(skel);
-	cr_assert_lt(rf_load_skeleton(skel->skeleton), 0);
-	msg = rf_errmsg();
-	cr_assert_not_null(strstr(msg, "loading BPF object 'bad_op' failed"), "%s", msg);
-	cr_assert_not_null(strstr(msg, "in program 'bad_issue'"), "%s", msg);
+	msg = load_error(skel->skeleton);
+	cr_assert_not_null(strstr(msg, "loading BPF object 'bad_op' failed: the verifier "
+				  "rejected program 'bad_issue' (Permission denied (EACCES))"), "%s", msg);
 	cr_assert_not_null(strstr(msg, "may write only ctx->pdu"), "%s", msg);
 	cr_assert_not_null(strstr(msg, "verifier log (last"), "%s", msg);
 	cr_assert_not_null(strstr(msg, "outside pdu"), "%s", msg);
 	cr_assert_not_null(strstr(rf_load_log(), "BEGIN PROG LOAD LOG"), "the whole log is kept");
 	bad_op__destroy(skel);
+}
+
+/* The verifier's EACCES is not a privilege problem: say it rejected the program. */
+Test(ring, unbounded_access_is_a_verifier_rejection_not_a_privilege_error)
+{
+	struct bad_unbounded *skel = bad_unbounded__open();
+	const char *msg;
+
+	cr_assert_not_null(skel);
+	msg = load_error(skel->skeleton);
+	cr_assert_not_null(strstr(msg, "loading BPF object 'bad_unbounded' failed: the verifier "
+				  "rejected program 'unbounded_issue' (Permission denied (EACCES)): "
+				  "see the verifier log below"), "%s", msg);
+	cr_assert_null(strstr(msg, "CAP_BPF"), "%s", msg);
+	cr_assert_not_null(strstr(msg, "unbounded memory access"), "%s", msg);
+	bad_unbounded__destroy(skel);
 }
 
 Test(ring, chain_and_ring_limits)

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+/* An op that keeps nothing in the record but reports why it fails: it joins any chain. */
+#include <ringflow.bpf.h>
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+RF_CHAIN_HEADER(8);
+
+int RF_CALLBACK(refuse_issue, struct io_uring_bpf_req *ctx)
+{
+	return rf_fail_detail(ctx, -EPERM, 0, "refuse: always");
+}
+RF_OPS(refuse, RF_ISSUE(refuse_issue));
