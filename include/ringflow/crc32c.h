@@ -12,13 +12,4 @@
  */
 uint32_t rf_crc32c_mem(const void *data, size_t len);
 
-/*
- * The former name, which was also the built-in op's. Kept only until
- * tools/bench/ringflow-bench.c calls rf_crc32c_mem(); remove it then.
- */
-static inline uint32_t rf_crc32c(const void *data, size_t len)
-{
-	return rf_crc32c_mem(data, len);
-}
-
 #endif /* RINGFLOW_CRC32C_H */

@@ -273,8 +273,8 @@ static uint32_t crc32c_sse42(const void *data, size_t len)
 	return ~c;
 }
 
-static uint32_t (*user_crc32c)(const void *data, size_t len) = rf_crc32c;
-static const char *user_crc32c_name = "rf_crc32c() table code (no SSE4.2)";
+static uint32_t (*user_crc32c)(const void *data, size_t len) = rf_crc32c_mem;
+static const char *user_crc32c_name = "rf_crc32c_mem() table code (no SSE4.2)";
 
 static void fail(struct bench *b, const char *what, const char *why)
 {
@@ -305,10 +305,10 @@ static void pick_crc32c(void)
 		return;
 	/* every tail length and a whole page, against the SDK's reference code */
 	for (size_t len = 0; len < sizeof(data); len += len < 64 ? 1 : 4096 - 64)
-		must(crc32c_sse42(data, len) == rf_crc32c(data, len) ? 0 : -EPROTO,
-		     "checking the crc32 instruction against rf_crc32c()");
+		must(crc32c_sse42(data, len) == rf_crc32c_mem(data, len) ? 0 : -EPROTO,
+		     "checking the crc32 instruction against rf_crc32c_mem()");
 	user_crc32c = crc32c_sse42;
-	user_crc32c_name = "SSE4.2 crc32 instruction (checked equal to rf_crc32c())";
+	user_crc32c_name = "SSE4.2 crc32 instruction (checked equal to rf_crc32c_mem())";
 }
 
 static void *xalloc(size_t size)
@@ -853,7 +853,7 @@ static void run_crc_user(struct bench *b, struct result *r, struct work *w)
 
 static void run_crc_table(struct bench *b, struct result *r, struct work *w)
 {
-	crc_loop(b, r, w, rf_crc32c);
+	crc_loop(b, r, w, rf_crc32c_mem);
 }
 
 /* Not measured: the output must be the input, the checksums the reference's. */
@@ -968,7 +968,7 @@ static void workload_pipeline(struct bench *b, unsigned int block, unsigned long
 	};
 	static const struct variant crc[] = {
 		{ "userspace crc32c (best available)", run_crc_user, false },
-		{ "userspace rf_crc32c() table code", run_crc_table, false },
+		{ "userspace rf_crc32c_mem() table code", run_crc_table, false },
 		{ "BPF rf_crc32c op, 32 in flight", run_chains32, false },
 	};
 	struct work w = make_input(block, blocks);
@@ -999,7 +999,7 @@ static unsigned char xor_fill(unsigned long i, unsigned int j)
  * rf_xor on one XOR_LEN buffer per request, raw SQEs in batches of BATCH; the key is
  * in a payload slot, written through the mapping or, @syscall, with
  * bpf_map_update_elem(). The slot is allocated and freed the same way in both (the
- * SDK's allocator writes the slot's generation into the mapping), so the difference
+ * SDK's allocator writes the slot's reference into the mapping), so the difference
  * is how the arguments get there.
  */
 static void payload_raw(struct bench *b, struct result *r, struct work *w, bool syscall)
@@ -1019,7 +1019,7 @@ static void payload_raw(struct bench *b, struct result *r, struct work *w, bool 
 			struct {
 				struct rf_payload_hdr	hdr;
 				struct rf_builtin_args	args;
-			} value = { { RF_REF_GEN(refs[i]), 0 }, { xor_key(done + i), 0, 0, 0 } };
+			} value = { { refs[i] }, { xor_key(done + i), 0, 0, 0 } };
 			__u32 index = RF_REF_INDEX(refs[i]);
 
 			must(args ? 0 : -ENOSPC, "allocating a payload slot");
@@ -1250,7 +1250,7 @@ static bool check_verifier(struct bench *b)
 	w.out = scratch_file();
 	w.crcs = crcs;
 	for (unsigned int i = 0; i < BLOCKS; i++)
-		w.want[i] = crcs[i] = rf_crc32c(w.data + (size_t)i * BLOCK, BLOCK);
+		w.want[i] = crcs[i] = rf_crc32c_mem(w.data + (size_t)i * BLOCK, BLOCK);
 	must(pwrite(w.out, w.data, SIZE, 0) == SIZE ? 0 : -EIO, "writing");
 	if (!verify(b, &r, &w)) {
 		fprintf(stderr, "ringflow-bench: --check: the verifier rejects a correct result\n");
