@@ -1,22 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Walking the bytes of a request's buffers, chunk by chunk:
+ * Walking the bytes of a request's buffers, chunk by chunk, in place:
  *
  *	struct rf_buf_chunk ch;
  *
- *	rf_buf_for_each_chunk(ctx, 0, &ch) {
+ *	rf_buf_for_each_chunk(ctx, 0, &ch) {		// read only
  *		for (u32 k = 0; k < RF_CHUNK; k++)	// constant bound: see below
  *			sum += ch.data[k];		// bytes past ch.len: don't care
  *	}
  *	if (ch.err)
  *		return ch.err;
  *
- * The body sees ch.data (RF_CHUNK bytes, 8-byte aligned), ch.off (where data[0]
- * is in the buffer) and ch.len (how many of the bytes belong to the buffer:
- * RF_CHUNK but in the last chunk). After changing ch.data, rf_buf_chunk_store()
- * writes the chunk back. Today a chunk is a copy on the stack (bpf_io_buf_load);
- * callers written against these names keep working when chunks become windows
- * into the buffer itself.
+ *	rf_buf_for_each_chunk_rw(ctx, 0, &ch) {	// read and write
+ *		for (u32 k = 0; k < RF_CHUNK; k++)
+ *			ch.data[k] ^= 0x5a;
+ *		if (rf_buf_chunk_store(ctx, &ch))	// no-op unless bounced
+ *			break;
+ *	}
+ *
+ * The body sees ch.data (RF_CHUNK bytes), ch.off (where data[0] is in the buffer)
+ * and ch.len (how many of the bytes belong to the buffer: RF_CHUNK but in the
+ * last chunk). ch.data points into the buffer itself (bpf_io_buf_window(), no
+ * copy) whenever the chunk lies in one run of memory; otherwise, at the last
+ * chunk or where a chunk spans two pages that do not follow each other, it points
+ * at a copy on the stack (bpf_io_buf_load()), which rf_buf_chunk_store() writes
+ * back. Call rf_buf_chunk_store() after changing a chunk: it costs nothing for
+ * a window. rf_buf_for_each_chunk() asks for read-only windows, so it also walks
+ * IORING_BPF_BUF_RDONLY buffers; writing through its ch.data fails to verify.
  *
  * Loops over a chunk's bytes, for the verifier: a constant bound (RF_CHUNK, or
  * RF_CHUNK / 8 words) verifies and runs with no call per step; so does bpf_for(k,
@@ -27,17 +37,17 @@
 #ifndef RINGFLOW_BUF_BPF_H
 #define RINGFLOW_BUF_BPF_H
 
-#include <ringflow/crc32c.bpf.h>
-
-#define RF_CHUNK 256	/* a power of two */
+#define RF_CHUNK 256	/* a power of two, at most a page */
 
 struct rf_buf_chunk {
-	u8	data[RF_CHUNK] __attribute__((aligned(8)));
+	u8	*data;		/* RF_CHUNK bytes: the buffer itself, or bounce */
 	u32	buf;		/* the buffer walked */
 	u32	size;		/* its length */
 	u32	off;		/* offset of data[0] in the buffer */
 	u32	len;		/* bytes of data that are the buffer's */
 	int	err;		/* -errno of the read that stopped the walk, else 0 */
+	bool	bounced;	/* data is the copy in bounce */
+	u8	bounce[RF_CHUNK] __attribute__((aligned(8)));
 };
 
 static __always_inline int rf__chunk_begin(struct io_uring_bpf_req *ctx, u32 buf,
@@ -48,12 +58,16 @@ static __always_inline int rf__chunk_begin(struct io_uring_bpf_req *ctx, u32 buf
 	ch->off = 0;
 	ch->len = 0;
 	ch->err = 0;
+	ch->bounced = false;
 	return 0;
 }
 
-/* Reads chunk @i into ch; false at the end of the buffer or on error. */
-static __always_inline bool rf__chunk_read(struct io_uring_bpf_req *ctx,
-					   struct rf_buf_chunk *ch, int i)
+/*
+ * Maps chunk @i into ch (@rw: a writable window); false at the end of the buffer
+ * or on error.
+ */
+static __always_inline bool rf__chunk_map(struct io_uring_bpf_req *ctx,
+					  struct rf_buf_chunk *ch, int i, bool rw)
 {
 	u32 off = (u32)i * RF_CHUNK, n;
 	int ret;
@@ -63,56 +77,74 @@ static __always_inline bool rf__chunk_read(struct io_uring_bpf_req *ctx,
 	n = ch->size - off;
 	if (n > RF_CHUNK)
 		n = RF_CHUNK;
-	ret = bpf_io_buf_load(ctx, ch->buf, off, ch->data, n);
+	ch->off = off;
+	ch->len = n;
+	if (n == RF_CHUNK) {
+		ch->data = rw ? bpf_io_buf_window(ctx, ch->buf, off, RF_CHUNK) :
+				(u8 *)bpf_io_buf_window_ro(ctx, ch->buf, off, RF_CHUNK);
+		if (ch->data) {
+			ch->bounced = false;
+			return true;
+		}
+	}
+	ret = bpf_io_buf_load(ctx, ch->buf, off, ch->bounce, n);
 	if (ret < 0) {
 		ch->err = ret;
 		return false;
 	}
-	ch->off = off;
-	ch->len = n;
+	ch->data = ch->bounce;
+	ch->bounced = true;
 	return true;
 }
 
-/*
- * Runs the statement that follows once per chunk of buffer @buf of the request,
- * with *@ch holding it. `break` ends the walk; after it, @ch->err is 0 or -errno.
- */
-#define rf_buf_for_each_chunk(ctx, buf, ch)					\
+#define rf__for_each_chunk(ctx, buf, ch, rw)					\
 	for (int ___i = rf__chunk_begin(ctx, buf, ch), ___once = 1; ___once;	\
 	     ___once = 0)							\
 		bpf_for(___i, 0, ((ch)->size + RF_CHUNK - 1) / RF_CHUNK)	\
-			if (!rf__chunk_read(ctx, ch, ___i))			\
+			if (!rf__chunk_map(ctx, ch, ___i, rw))			\
 				break;						\
 			else
 
-/* Writes the chunk's ch->len bytes back into its buffer: 0 or -errno. */
+/*
+ * Runs the statement that follows once per chunk of buffer @buf of the request,
+ * with *@ch holding it, read-only. `break` ends the walk; after it, @ch->err is 0
+ * or -errno.
+ */
+#define rf_buf_for_each_chunk(ctx, buf, ch) rf__for_each_chunk(ctx, buf, ch, false)
+/* The same, with chunks the body may change (then call rf_buf_chunk_store()). */
+#define rf_buf_for_each_chunk_rw(ctx, buf, ch) rf__for_each_chunk(ctx, buf, ch, true)
+
+/*
+ * Makes a changed chunk the buffer's: nothing to do for a window, the copy
+ * written back otherwise. 0 or -errno.
+ */
 static __always_inline int rf_buf_chunk_store(struct io_uring_bpf_req *ctx,
 					      struct rf_buf_chunk *ch)
 {
 	u32 n = ch->len;
 	int ret;
 
+	if (!ch->bounced)
+		return 0;
 	if (n > RF_CHUNK)
 		return -EINVAL;
-	ret = bpf_io_buf_store(ctx, ch->buf, ch->off, ch->data, n);
+	ret = bpf_io_buf_store(ctx, ch->buf, ch->off, ch->bounce, n);
 	return ret < 0 ? ret : 0;
 }
 
 /*
- * CRC32C of buffer @buf of the request into *@crc. Returns the bytes summed or
- * -errno from the kfunc.
+ * CRC32C of buffer @buf of the request into *@crc, by the kernel's crc32c
+ * library (the CPU's crc32 instruction). Returns the bytes summed or -errno.
  */
 static __always_inline int rf_crc32c_buf(struct io_uring_bpf_req *ctx, u32 buf, u32 *crc)
 {
-	struct rf_buf_chunk ch;
-	u32 c = ~0U;
+	u32 len = rf_buf_len(ctx, buf);
+	s64 c = bpf_io_buf_crc32c(ctx, buf, 0, len, ~0U);
 
-	rf_buf_for_each_chunk(ctx, buf, &ch)
-		c = rf_crc32c_update(c, ch.data, ch.len, RF_CHUNK);
-	if (ch.err)
-		return ch.err;
-	*crc = ~c;
-	return (int)ch.size;
+	if (c < 0)
+		return (int)c;
+	*crc = ~(u32)c;
+	return (int)len;
 }
 
 /*
@@ -121,14 +153,15 @@ static __always_inline int rf_crc32c_buf(struct io_uring_bpf_req *ctx, u32 buf, 
  */
 static __always_inline int rf_xor_buf(struct io_uring_bpf_req *ctx, u32 buf, u32 key)
 {
+	u64 k8 = (u64)key << 32 | key;
 	struct rf_buf_chunk ch;
 	int err = 0;
 
-	rf_buf_for_each_chunk(ctx, buf, &ch) {
-		/* whole chunk, constant bound; RF_CHUNK is a multiple of 4, so the key
-		 * phase restarts at every chunk */
-		for (u32 k = 0; k < RF_CHUNK; k++)
-			ch.data[k] ^= (u8)(key >> (8 * (k & 3)));
+	rf_buf_for_each_chunk_rw(ctx, buf, &ch) {
+		/* whole chunk, 8-byte words, constant bound; RF_CHUNK is a multiple
+		 * of 8, so the key phase restarts at every chunk */
+		for (u32 k = 0; k < RF_CHUNK / 8; k++)
+			((u64 *)ch.data)[k] ^= k8;
 		err = rf_buf_chunk_store(ctx, &ch);
 		if (err)
 			break;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * CRC32C, slicing-by-8 over the tables the BPF side uses too (ringflow/crc32c_table.h),
- * so the benchmark compares like with like. tests/sdk/test_crc32c.c checks it, and
- * the tables, against a bitwise CRC and the standard check values.
+ * CRC32C, slicing-by-8 (crc32c_table.h), the same CRC as the kernel's crc32c
+ * library computes for BPF programs (bpf_io_buf_crc32c()). tests/sdk/test_crc32c.c
+ * checks it, and the tables, against a bitwise CRC and the standard check values.
  */
 #include <ringflow/crc32c.h>
-#include <ringflow/crc32c_table.h>
+#include "crc32c_table.h"
 
 /* Four bytes as a little-endian word, whatever the host's byte order. */
 static uint32_t le32(const unsigned char *p)

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CRC32C (Castagnoli, reflected polynomial 0x82f63b78), slicing-by-8: the tables
- * and the two steps over them, shared by the SDK's rf_crc32c_mem() (sdk/src/crc32c.c)
- * and the BPF side's rf_crc32c_update() (bpf/ringflow/crc32c.bpf.h), so both
- * compute the same way. Included from both sides, like layout.h; not an API.
+ * and the two steps over them, for the SDK's rf_crc32c_mem() (crc32c.c). BPF
+ * programs use the kernel's crc32c library instead (bpf_io_buf_crc32c()).
  *
  * rf_crc32c_table[0][b] is the CRC of byte b (eight shift-and-xor steps);
  * rf_crc32c_table[k][b] that of byte b followed by k zero bytes:
@@ -13,9 +12,7 @@
 #ifndef RINGFLOW_CRC32C_TABLE_H
 #define RINGFLOW_CRC32C_TABLE_H
 
-#ifndef __VMLINUX_H__
 #include <linux/types.h>
-#endif
 
 static const __u32 rf_crc32c_table[8][256] = {
 	{

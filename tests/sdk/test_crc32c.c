@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ringflow/crc32c.h>
-#include <ringflow/crc32c_table.h>
+#include "crc32c_table.h"
 
 /* @bits steps of the CRC register: feeds it @bits zero bits */
 static uint32_t bitwise_shift(uint32_t crc, unsigned int bits)
