@@ -163,4 +163,32 @@
 	rf__fail(ctx, err, detail, RF_FAIL_DETAIL, reason)
 #define rf_fail(ctx, err, reason) rf__fail(ctx, err, 0, 0, reason)
 
+/*
+ * From issue: the next read or write of the chain goes to @pos and moves @len
+ * bytes (RF_STEER_KEEP_POS / RF_STEER_KEEP_LEN keep what was submitted; the length
+ * can only shrink). The chain's record remembers both, so the chain's result shows
+ * where that stage went and judges its transfer by the new length. 0, -ENODATA
+ * when the chain has no record (its result could not tell), or the kernel's errno:
+ * -EPERM outside issue, -EALREADY when the chain was already steered or ended,
+ * -ENOLINK / -ENOENT when no request follows, -EOPNOTSUPP when the next request is
+ * not a plain or fixed read or write, -ERANGE for a longer length, -EOVERFLOW.
+ * Needs RF_CHAIN_RECORD() or RF_CHAIN_HEADER().
+ */
+#define rf_steer_next(_ctx, _pos, _len) ({					\
+	struct rf_record_hdr *__h = rf__record_hdr(_ctx);			\
+	u32 __next = rf_stage(_ctx) + 1;					\
+	u64 __pos = (_pos);							\
+	u32 __len = (_len);							\
+	int __err = -ENODATA;							\
+	if (__h) {								\
+		__err = bpf_io_steer_next(_ctx, __pos, __len);			\
+		if (!__err && __next < RF_CHAIN_MAX_STAGES) {			\
+			__h->steered |= 1U << __next;				\
+			__h->steer_pos[__next] = __pos;				\
+			__h->steer_len[__next] = __len;				\
+		}								\
+	}									\
+	__err;									\
+})
+
 #endif /* RINGFLOW_MAPS_BPF_H */

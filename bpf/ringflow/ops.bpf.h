@@ -69,6 +69,18 @@ static __always_inline u32 rf_buf_len(const struct io_uring_bpf_req *ctx, u32 i)
 	return ctx->buf_len[i];
 }
 
+/*
+ * From issue: end the chain after this stage, with success. When the stage then
+ * completes with a result >= 0, the stages after it do not run (they complete with
+ * -EALREADY) and the chain's result says which stage ended it. 0 or -errno
+ * (-EPERM outside issue, -EALREADY, -ENOLINK / -ENOENT when no stage follows,
+ * -EOPNOTSUPP before a link timeout). Steering is rf_steer_next() (maps.bpf.h).
+ */
+static __always_inline int rf_chain_done(struct io_uring_bpf_req *ctx)
+{
+	return bpf_io_chain_done(ctx);
+}
+
 /* Sets the CQE result and returns 0, so `return rf_set_result(ctx, n);` works. */
 static __always_inline int rf_set_result(struct io_uring_bpf_req *ctx, s32 res)
 {

@@ -21,7 +21,6 @@
 #include <linux/types.h>
 #include <ringflow/layout.h>
 
-#define RF_CHAIN_MAX_STAGES	8
 
 struct io_uring_sqe;
 struct rf_ring;
@@ -113,8 +112,18 @@ struct rf_chain_result {
 	int			status;		/* 0, or -errno of the failed stage */
 	int			failed_stage;	/* -1 when status is 0 */
 	unsigned int		cancelled;	/* other stages cancelled by the failure */
+	int			ended_at;	/* stage whose op ended the chain early
+						 * (rf_chain_done()), -1 if none */
+	unsigned int		skipped;	/* stages after it, which did not run */
 	unsigned int		nr_stages;
 	const __s32		*res;		/* CQE result of every stage */
+	/*
+	 * Read and write stages: the file position and length each ran with, as
+	 * submitted or as an op steered them (rf_steer_next()); 0 for other stages.
+	 */
+	const __u64		*pos;
+	const __u32		*len;
+	unsigned int		steered;	/* bit s: an op steered stage s */
 	void			*record;	/* the final record, NULL without obj */
 	const struct rf_record_hdr *hdr;	/* what a BPF op raised (rf_fail) */
 };

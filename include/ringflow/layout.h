@@ -17,6 +17,12 @@
 #define RF_PAYLOADS_MAP		"rf_payloads"
 
 #define RF_REASON_LEN		48
+/* Stages of a chain; stage numbers are 8 bits of user_data. */
+#define RF_CHAIN_MAX_STAGES	16
+
+/* rf_steer_next(): keep the submitted position or length */
+#define RF_STEER_KEEP_POS	(~0ULL)
+#define RF_STEER_KEEP_LEN	(~0U)
 
 /* rf_record_hdr.flags */
 #define RF_FAIL_DETAIL		(1U << 0)	/* detail was given (it may be 0) */
@@ -24,8 +30,9 @@
 /*
  * Every chain record starts with this header. Userspace sets ref when it hands the
  * record to a chain (a BPF op holding another reference finds a mismatch); the
- * first op that raises an error with rf_fail() fills the rest, which is how a
- * BPF-side failure reaches userspace with a reason.
+ * first op that raises an error with rf_fail() fills error..reason, which is how a
+ * BPF-side failure reaches userspace with a reason; an op that steers the next
+ * stage with rf_steer_next() records where it sent it, for the chain's result.
  */
 struct rf_record_hdr {
 	__u64	ref;			/* the reference it was allocated under; 0: unused */
@@ -33,9 +40,11 @@ struct rf_record_hdr {
 	__u16	stage;			/* stage of the chain that raised it */
 	__u16	flags;			/* RF_FAIL_* */
 	__u32	op_flags;		/* that op's flags (low 24 bits of bpf_op_flags) */
-	__u32	resv;
+	__u32	steered;		/* bit s: stage s was steered (steer_pos/len[s]) */
 	__u64	detail;			/* a value the op attaches, e.g. a checksum */
 	char	reason[RF_REASON_LEN];	/* NUL-terminated when shorter than the array */
+	__u64	steer_pos[RF_CHAIN_MAX_STAGES];	/* where stage s was sent, or KEEP */
+	__u32	steer_len[RF_CHAIN_MAX_STAGES];	/* its new length, or KEEP */
 };
 
 /* Every payload slot starts with this header; userspace owns it. */

@@ -44,6 +44,9 @@ struct rf_chain {
 	unsigned int		nr_done;
 	struct rf_stage		stages[RF_CHAIN_MAX_STAGES];
 	__s32			res[RF_CHAIN_MAX_STAGES];
+	/* as each read/write ran: submitted, or steered by an op (result.c) */
+	__u64			pos[RF_CHAIN_MAX_STAGES];
+	__u32			len[RF_CHAIN_MAX_STAGES];
 	struct io_uring_sqe	scratch_sqe;	/* rf_chain_sqe() once the chain failed */
 };
 
@@ -67,7 +70,11 @@ void rf_chain_release(struct rf_chain *c);
 void rf_stage_release(struct rf_stage *s);
 /* "fsync", "link_timeout", ..., or "opcode N" (opcode.c). */
 const char *rf_opcode_name(__u8 opcode);
-/* Fills status, failed_stage and cancelled of a result from the CQE results. */
-void rf_chain_outcome(const struct rf_chain *c, struct rf_chain_result *r);
+/*
+ * Fills a result from the CQE results and the record header (r->hdr, may be
+ * NULL): where each read/write ran, whether an op ended the chain, which stage
+ * failed.
+ */
+void rf_chain_outcome(struct rf_chain *c, struct rf_chain_result *r);
 
 #endif

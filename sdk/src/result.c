@@ -7,11 +7,15 @@
 #include <ringflow/error.h>
 #include "chain_internal.h"
 
-/* Reads and writes that moved fewer bytes than asked break the link too. */
-static bool short_transfer(const struct rf_stage *s, __s32 res)
+static bool is_rw(const struct rf_stage *s)
 {
-	return s->kind >= RF_STAGE_READ && s->kind <= RF_STAGE_WRITE_FIXED && res >= 0 &&
-	       (unsigned int)res < s->len;
+	return s->kind >= RF_STAGE_READ && s->kind <= RF_STAGE_WRITE_FIXED;
+}
+
+/* Reads and writes that moved fewer bytes than asked (or steered) break the link. */
+static bool short_transfer(const struct rf_chain *c, unsigned int i)
+{
+	return is_rw(&c->stages[i]) && c->res[i] >= 0 && (unsigned int)c->res[i] < c->len[i];
 }
 
 /* A link timeout is cancelled when the request it guards completes in time. */
@@ -24,8 +28,50 @@ static bool link_timeout_unneeded(const struct rf_chain *c, unsigned int i)
 
 static bool stage_failed(const struct rf_chain *c, unsigned int i)
 {
-	return (c->res[i] < 0 && !link_timeout_unneeded(c, i)) ||
-	       short_transfer(&c->stages[i], c->res[i]);
+	return (c->res[i] < 0 && !link_timeout_unneeded(c, i)) || short_transfer(c, i);
+}
+
+/* Where each read/write ran: as submitted, unless an op steered it. */
+static void steered_io(struct rf_chain *c, struct rf_chain_result *r)
+{
+	const struct rf_record_hdr *h = r->hdr;
+	unsigned int i;
+
+	r->steered = 0;
+	for (i = 0; i < c->nr_stages; i++) {
+		const struct rf_stage *s = &c->stages[i];
+
+		c->pos[i] = is_rw(s) ? s->off : 0;
+		c->len[i] = is_rw(s) ? s->len : 0;
+		if (!h || !is_rw(s) || !(h->steered & (1U << i)))
+			continue;
+		r->steered |= 1U << i;
+		if (h->steer_pos[i] != RF_STEER_KEEP_POS)
+			c->pos[i] = h->steer_pos[i];
+		if (h->steer_len[i] != RF_STEER_KEEP_LEN)
+			c->len[i] = h->steer_len[i];
+	}
+	r->pos = c->pos;
+	r->len = c->len;
+}
+
+/*
+ * An op ended the chain (rf_chain_done()): the stages after it completed with
+ * -EALREADY without running, and the one before them, a BPF stage, succeeded.
+ */
+static void ended_early(const struct rf_chain *c, struct rf_chain_result *r)
+{
+	unsigned int first = c->nr_stages;
+
+	r->ended_at = -1;
+	r->skipped = 0;
+	while (first > 0 && c->res[first - 1] == -EALREADY)
+		first--;
+	if (first == c->nr_stages || first == 0 || c->stages[first - 1].kind != RF_STAGE_BPF ||
+	    c->res[first - 1] < 0)
+		return;
+	r->ended_at = (int)first - 1;
+	r->skipped = c->nr_stages - first;
 }
 
 /*
@@ -33,26 +79,30 @@ static bool stage_failed(const struct rf_chain *c, unsigned int i)
  * submission cancels the requests linked before it too, so a -ECANCELED stage is
  * the culprit only when no stage failed otherwise (e.g. the ring was closed).
  */
-void rf_chain_outcome(const struct rf_chain *c, struct rf_chain_result *r)
+void rf_chain_outcome(struct rf_chain *c, struct rf_chain_result *r)
 {
-	unsigned int i;
+	unsigned int i, n;
 
+	steered_io(c, r);
+	ended_early(c, r);
+	/* the skipped stages are not failures */
+	n = c->nr_stages - r->skipped;
 	r->status = 0;
 	r->failed_stage = -1;
 	r->cancelled = 0;
-	for (i = 0; i < c->nr_stages && r->failed_stage < 0; i++) {
+	for (i = 0; i < n && r->failed_stage < 0; i++) {
 		if (stage_failed(c, i) && c->res[i] != -ECANCELED) {
 			r->failed_stage = (int)i;
 			r->status = c->res[i] < 0 ? c->res[i] : -EIO;
 		}
 	}
-	for (i = 0; i < c->nr_stages && r->failed_stage < 0; i++) {
+	for (i = 0; i < n && r->failed_stage < 0; i++) {
 		if (stage_failed(c, i)) {
 			r->failed_stage = (int)i;
-			r->status = c->res[i];
+			r->status = c->res[i] < 0 ? c->res[i] : -EIO;
 		}
 	}
-	for (i = 0; i < c->nr_stages; i++)
+	for (i = 0; i < n; i++)
 		r->cancelled += (int)i != r->failed_stage && stage_failed(c, i) &&
 				c->res[i] == -ECANCELED;
 }
@@ -100,6 +150,10 @@ int rf_chain_describe(const struct rf_chain_result *r, char *buf, size_t size)
 	int n, stage = r->failed_stage;
 	size_t used;
 
+	if (r->status == 0 && r->ended_at >= 0)
+		return snprintf(buf, size, "ok, ended at stage %d (bpf op %s), %u stage%s skipped",
+				r->ended_at, rf_chain_stage_name(c, (unsigned int)r->ended_at),
+				r->skipped, r->skipped == 1 ? "" : "s");
 	if (r->status == 0)
 		return snprintf(buf, size, "ok (%u stage%s)", r->nr_stages,
 				r->nr_stages == 1 ? "" : "s");
@@ -118,8 +172,11 @@ int rf_chain_describe(const struct rf_chain_result *r, char *buf, size_t size)
 		n += snprintf(buf + (used < size ? used : size),		\
 			      used < size ? size - used : 0, __VA_ARGS__);	\
 	} while (0)
-	if (r->res[stage] >= 0)
-		APPEND("short transfer, %d of %u bytes", r->res[stage], s->len);
+	if (r->res[stage] >= 0 && (r->steered & (1U << stage)))
+		APPEND("short transfer, %d of %u bytes at %llu (steered)", r->res[stage],
+		       r->len[stage], (unsigned long long)r->pos[stage]);
+	else if (r->res[stage] >= 0)
+		APPEND("short transfer, %d of %u bytes", r->res[stage], r->len[stage]);
 	else
 		APPEND("%s", rf_strerror(r->status));
 	if (h && h->error && h->stage == (unsigned int)stage) {

@@ -7,14 +7,17 @@
 
 Test(layout, record_header_is_fixed)
 {
-	cr_assert_eq(sizeof(struct rf_record_hdr), 80);
+	cr_assert_eq(sizeof(struct rf_record_hdr), 80 + RF_CHAIN_MAX_STAGES * 12);
 	cr_assert_eq(offsetof(struct rf_record_hdr, ref), 0, "the reference first");
 	cr_assert_eq(offsetof(struct rf_record_hdr, error), 8);
 	cr_assert_eq(offsetof(struct rf_record_hdr, stage), 12);
 	cr_assert_eq(offsetof(struct rf_record_hdr, flags), 14);
 	cr_assert_eq(offsetof(struct rf_record_hdr, op_flags), 16);
 	cr_assert_eq(offsetof(struct rf_record_hdr, detail), 24);
+	cr_assert_eq(offsetof(struct rf_record_hdr, steered), 20);
 	cr_assert_eq(offsetof(struct rf_record_hdr, reason), 32);
+	cr_assert_eq(offsetof(struct rf_record_hdr, steer_pos), 80);
+	cr_assert_eq(offsetof(struct rf_record_hdr, steer_len), 80 + RF_CHAIN_MAX_STAGES * 8);
 	cr_assert_eq(sizeof(struct rf_record_hdr) % 8, 0, "records follow 8-aligned");
 }
 

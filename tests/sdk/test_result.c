@@ -28,14 +28,22 @@ static void stage(unsigned int i, enum rf_stage_kind kind, unsigned int len, __s
 		chain.nr_stages = i + 1;
 }
 
-static void outcome(struct rf_chain_result *r, char *line, size_t size)
+/* The result as reap.c builds it, with the record header @hdr (may be NULL). */
+static void outcome_hdr(struct rf_chain_result *r, const struct rf_record_hdr *hdr, char *line,
+			size_t size)
 {
 	memset(r, 0, sizeof(*r));
 	r->chain = &chain;
 	r->res = chain.res;
 	r->nr_stages = chain.nr_stages;
+	r->hdr = hdr;
 	rf_chain_outcome(&chain, r);
 	rf_chain_describe(r, line, size);
+}
+
+static void outcome(struct rf_chain_result *r, char *line, size_t size)
+{
+	outcome_hdr(r, NULL, line, size);
 }
 
 TestSuite(result, .init = setup);
@@ -265,4 +273,103 @@ Test(result, link_timeout_that_fired_is_the_failed_stage)
 	cr_assert_eq(r.failed_stage, 1);
 	cr_assert_str_eq(line, "failed at stage 1 (link_timeout): Timer expired (ETIME); 2 other "
 			 "stages cancelled");
+}
+
+/* An op steered the read of stage 1: judged by the new length, shown at the new place. */
+Test(result, steered_read_is_judged_by_its_new_length)
+{
+	struct rf_record_hdr hdr = { .steered = 1U << 1 };
+	struct rf_chain_result r;
+	char line[256];
+
+	hdr.steer_pos[1] = 8292;
+	hdr.steer_len[1] = 50;
+	stage(0, RF_STAGE_BPF, 0, 0);
+	stage(1, RF_STAGE_READ, 4096, 50);
+	chain.stages[1].off = 0;
+	outcome_hdr(&r, &hdr, line, sizeof(line));
+	cr_assert_eq(r.status, 0, "%s", line);
+	cr_assert_eq(r.steered, 1U << 1);
+	cr_assert_eq(r.pos[1], 8292);
+	cr_assert_eq(r.len[1], 50);
+	cr_assert_eq(r.pos[0], 0);
+	cr_assert_eq(r.len[0], 0);
+}
+
+Test(result, steered_read_past_the_end_is_a_short_transfer)
+{
+	struct rf_record_hdr hdr = { .steered = 1U << 1 };
+	struct rf_chain_result r;
+	char line[256];
+
+	hdr.steer_pos[1] = 12345;
+	hdr.steer_len[1] = 100;
+	stage(0, RF_STAGE_BPF, 0, 0);
+	stage(1, RF_STAGE_READ, 4096, 10);
+	outcome_hdr(&r, &hdr, line, sizeof(line));
+	cr_assert_eq(r.status, -EIO);
+	cr_assert_eq(r.failed_stage, 1);
+	cr_assert_str_eq(line, "failed at stage 1 (read): short transfer, 10 of 100 bytes at "
+		       "12345 (steered)");
+}
+
+Test(result, steering_may_keep_the_position_or_the_length)
+{
+	struct rf_record_hdr hdr = { .steered = 1U << 1 | 1U << 3 };
+	struct rf_chain_result r;
+	char line[256];
+
+	hdr.steer_pos[1] = RF_STEER_KEEP_POS;
+	hdr.steer_len[1] = 10;
+	hdr.steer_pos[3] = 777;
+	hdr.steer_len[3] = RF_STEER_KEEP_LEN;
+	stage(0, RF_STAGE_BPF, 0, 0);
+	stage(1, RF_STAGE_READ_FIXED, 4096, 10);
+	chain.stages[1].off = 4096;
+	stage(2, RF_STAGE_BPF, 0, 0);
+	stage(3, RF_STAGE_WRITE, 512, 512);
+	chain.stages[3].off = 5;
+	outcome_hdr(&r, &hdr, line, sizeof(line));
+	cr_assert_eq(r.status, 0, "%s", line);
+	cr_assert_eq(r.pos[1], 4096);
+	cr_assert_eq(r.len[1], 10);
+	cr_assert_eq(r.pos[3], 777);
+	cr_assert_eq(r.len[3], 512);
+}
+
+Test(result, chain_ended_early_by_an_op_is_success)
+{
+	struct rf_chain_result r;
+	char line[256];
+
+	stage(0, RF_STAGE_READ, 16, 16);
+	stage(1, RF_STAGE_BPF, 0, 7);
+	stage(2, RF_STAGE_READ, 16, -EALREADY);
+	stage(3, RF_STAGE_BPF, 0, -EALREADY);
+	outcome(&r, line, sizeof(line));
+	cr_assert_eq(r.status, 0, "%s", line);
+	cr_assert_eq(r.failed_stage, -1);
+	cr_assert_eq(r.ended_at, 1);
+	cr_assert_eq(r.skipped, 2);
+	cr_assert_eq(r.cancelled, 0);
+	cr_assert_str_eq(line, "ok, ended at stage 1 (bpf op rf_verify), 2 stages skipped");
+}
+
+/* -EALREADY is only "skipped" after a BPF stage that succeeded, at the end. */
+Test(result, ealready_elsewhere_is_a_failure)
+{
+	struct rf_chain_result r;
+	char line[256];
+
+	stage(0, RF_STAGE_READ, 16, -EIO);
+	stage(1, RF_STAGE_BPF, 0, -EALREADY);
+	outcome(&r, line, sizeof(line));
+	cr_assert_eq(r.ended_at, -1);
+	cr_assert_eq(r.status, -EIO);
+	cr_assert_eq(r.failed_stage, 0);
+	stage(0, RF_STAGE_BPF, 0, -EALREADY);
+	stage(1, RF_STAGE_BPF, 0, 0);
+	outcome(&r, line, sizeof(line));
+	cr_assert_eq(r.ended_at, -1);
+	cr_assert_eq(r.status, -EALREADY);
 }

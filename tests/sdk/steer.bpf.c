@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+/* An op that steers the next stage of its chain, or ends the chain, as told. */
+#include <ringflow.bpf.h>
+#include "steer.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+RF_CHAIN_HEADER(256);
+RF_PAYLOAD(struct steer_args, 256);
+
+int RF_CALLBACK(steer_issue, struct io_uring_bpf_req *ctx)
+{
+	struct steer_args *args;
+	const u8 *w;
+	u64 pos;
+	int err = rf_payload_lookup(ctx, &args);
+
+	if (err)
+		return err;
+	switch (args->mode) {
+	case STEER_TO:
+		return rf_steer_next(ctx, args->pos, args->len);
+	case STEER_FROM_BUF:
+		w = bpf_io_buf_window_ro(ctx, 0, 0, 8);
+		if (!w)
+			return rf_fail(ctx, -ERANGE, "steer: no 8-byte position");
+		pos = *(const u64 *)w;
+		return rf_steer_next(ctx, pos, args->len);
+	case STEER_DONE:
+		err = rf_chain_done(ctx);
+		return err ? err : rf_set_result(ctx, 1);
+	}
+	return -EINVAL;
+}
+RF_OPS(steer, RF_ISSUE(steer_issue));
