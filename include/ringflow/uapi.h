@@ -43,9 +43,10 @@
  *   issue    runs once, inline or from io-wq (IOSQE_ASYNC), when the request is
  *            due. The request completes when issue returns: with the result set by
  *            bpf_io_set_result() (0 if never called) when it returns 0, with its
- *            return value when that is negative, and with -EINVAL otherwise (return
- *            values above 0 are reserved). A negative result breaks the link chain
- *            like any failed request.
+ *            return value when that is negative, and with -EINVAL otherwise (values
+ *            above 0 are reserved; below -511 are the kernel's internal codes, from
+ *            prep too). A negative result breaks the link chain like any failed
+ *            request.
  *   fail     runs once when the request completes with a negative result after the
  *            kernel's checks passed: prep or issue error, or cancellation
  *            (-ECANCELED), e.g. because an earlier request of its link chain failed
@@ -61,10 +62,13 @@
  * as registered buffers are (unless it has CAP_IPC_LOCK). IORING_BPF_BUF_RDONLY
  * marks a buffer the program only reads: it is pinned read-only, so read-only and
  * file-backed mappings work, and the kfuncs refuse to write it (-EACCES). Other
- * user buffers must be writable anonymous or shmem memory. The buffer kfuncs of
- * one request move at most IORING_BPF_MAX_REQ_BYTES bytes in all (-EDQUOT beyond),
- * so that a request never holds a CPU for long; each buffer is at most
- * IORING_BPF_MAX_BUF_LEN bytes, user or fixed.
+ * user buffers must be writable, and not a shared mapping of a file other than
+ * shmem (-EFAULT). Pinning runs at submission with the ring's lock held, like
+ * buffer registration: memory that faults in slowly (userfaultfd, FUSE or network
+ * files) holds up the ring meanwhile. The buffer kfuncs of one request move at most
+ * IORING_BPF_MAX_REQ_BYTES bytes in all (-EDQUOT beyond), each buffer is at most
+ * IORING_BPF_MAX_BUF_LEN bytes, user or fixed, and the kernel offers to reschedule
+ * before each program runs: programs cannot be preempted.
  *
  * Steering, from issue only: bpf_io_steer_next() sets the file position of the
  * next request of the link chain and may shorten it, when that request is an
@@ -87,7 +91,7 @@
  *                than IORING_BPF_MAX_BUF_LEN
  *   -EOVERFLOW   buffer addr + len wraps around
  *   -EFAULT      unreadable descriptor array; NULL, kernel or unmapped user
- *                buffer; a writable user buffer on a read-only or file-backed
+ *                buffer; a writable user buffer on a read-only or shared file
  *                mapping (see IORING_BPF_BUF_RDONLY); fixed buffer index out of
  *                range or range outside the registered buffer
  *   -ENOMEM      pinning the user buffers would exceed RLIMIT_MEMLOCK

@@ -137,8 +137,11 @@ int BPF_PROG(kt_prep, struct io_uring_bpf_req *rq)
 	u32 mode = rq->op_flags & KT_MODE_MASK;
 
 	count(rq, KT_CB_PREP, 0);
-	/* the pdu is writable and starts zeroed */
+	/* the pdu is writable and starts zeroed; no stale length of a buffer it has not */
 	if (rq->pdu[0] || rq->pdu[47])
+		return -EPROTO;
+	if ((rq->nr_bufs < 1 && rq->buf_len[0]) || (rq->nr_bufs < 2 && rq->buf_len[1]) ||
+	    (rq->nr_bufs < 3 && rq->buf_len[2]) || (rq->nr_bufs < 4 && rq->buf_len[3]))
 		return -EPROTO;
 	if (mode == KT_MODE_PDU)
 		*(u64 *)&rq->pdu[8] = rq->args[0];

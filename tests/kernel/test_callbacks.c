@@ -304,8 +304,12 @@ Test(callbacks, results_outside_errno_range_are_einval)
 	cr_assert_eq(kt_stat(&k, 70).fail_res, -EINVAL);
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RET, NULL, 0, (uint64_t)-5000, 0), -EINVAL);
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RESULT, NULL, 0, (uint64_t)-5000, 0), -EINVAL);
-	/* -MAX_ERRNO itself is an errno */
-	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RET, NULL, 0, (uint64_t)-4095, 0), -4095);
+	/* the kernel's internal codes must not reach a CQE; -511 and above are errnos */
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RET, NULL, 0, (uint64_t)-512, 0), -EINVAL,
+		     "-ERESTARTSYS");
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RET, NULL, 0, (uint64_t)-529, 0), -EINVAL,
+		     "-EIOCBQUEUED");
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_RET, NULL, 0, (uint64_t)-511, 0), -511);
 }
 
 /*

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +18,7 @@
 #include "kt_bad_sleepable.skel.h"
 #include "kt_bad_write.skel.h"
 #include "kt_bad_nolink.skel.h"
+#include "kt_bad_foreign.skel.h"
 
 static struct kt k;
 static struct io_uring ring;
@@ -355,6 +358,31 @@ Test(errors, writes_outside_pdu_are_rejected)
 	struct kt_bad_write *s = kt_bad_write__open_and_load();
 
 	cr_assert_null(s, "an op writing ctx->user_data loaded");
+}
+
+static char load_log[16384];
+
+static int capture(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	size_t used = strlen(load_log);
+
+	(void)level;
+	if (used < sizeof(load_log) - 1)
+		vsnprintf(load_log + used, sizeof(load_log) - used, fmt, ap);
+	return 0;
+}
+
+Test(errors, other_struct_ops_types_do_not_get_the_kfuncs)
+{
+	libbpf_print_fn_t old = libbpf_set_print(capture);
+	struct kt_bad_foreign *s;
+
+	load_log[0] = '\0';
+	s = kt_bad_foreign__open_and_load();
+	libbpf_set_print(old);
+	cr_assert_null(s, "a bpf_dummy_ops program calling bpf_io_set_result loaded");
+	cr_assert_not_null(strstr(load_log, "calling kernel function bpf_io_set_result is not allowed"),
+			   "%s", load_log);
 }
 
 Test(errors, ops_attach_only_through_links)
