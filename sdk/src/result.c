@@ -102,6 +102,8 @@ void rf_chain_outcome(struct rf_chain *c, struct rf_chain_result *r)
 			r->status = c->res[i] < 0 ? c->res[i] : -EIO;
 		}
 	}
+	if (r->failed_stage < 0)
+		return;
 	for (i = 0; i < n; i++)
 		r->cancelled += (int)i != r->failed_stage && stage_failed(c, i) &&
 				c->res[i] == -ECANCELED;

@@ -130,7 +130,7 @@ Test(vm_run, keeps_the_working_directory_and_shares_a_writable_directory)
 
 Test(vm_run, fails_with_its_own_code_on_timeout)
 {
-	const char *args[] = { "--timeout", "40", "--", "sleep", "1000", NULL };
+	const char *args[] = { "--timeout", "20", "--", "sleep", "1000", NULL };
 	struct run r;
 
 	vm_run_in(&r, NULL, args);
