@@ -96,6 +96,9 @@ void run_section(struct bench *b, const char *title, const char *workload,
 		 unsigned int block, unsigned long ops, struct work *w,
 		 const struct variant *v, unsigned int nr, round_fn round);
 
+/* IORING_BPF_BIND_KERNEL_NOP into @slot: the request path without a program. */
+int bind_kernel_nop(struct rf_ring *ring, unsigned int slot);
+
 /* Section e (btree.c): B+-tree lookups at depths 3, 4 and 5. */
 void workload_btree(struct bench *b, bool quick);
 bool btree_check_entries(const struct bench *b);

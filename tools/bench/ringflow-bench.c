@@ -565,7 +565,7 @@ static void run_nop_chains(struct bench *b, struct result *r, struct work *w)
 }
 
 /* The SDK has no call for this measuring aid: bind it with the raw register opcode. */
-static int bind_kernel_nop(struct rf_ring *ring, unsigned int slot)
+int bind_kernel_nop(struct rf_ring *ring, unsigned int slot)
 {
 	struct io_uring_bpf_bind bind = { .slot = slot, .link_fd = -1,
 					  .flags = IORING_BPF_BIND_KERNEL_NOP };
