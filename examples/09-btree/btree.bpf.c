@@ -28,8 +28,11 @@ int RF_CALLBACK(btree_issue, struct io_uring_bpf_req *ctx)
 	if (!btree_node_ok(node))
 		return rf_fail_detail(ctx, -EBADMSG, node->nkeys, "btree: bad key count");
 	i = btree_search(node, look->key);
-	if (!node->leaf)
+	if (!node->leaf) {
+		if (node->vals[i] > BTREE_MAX_NODE)
+			return rf_fail_detail(ctx, -EBADMSG, node->vals[i], "btree: bad child");
 		return rf_steer_next(ctx, node->vals[i] * BTREE_NODE_SIZE, RF_STEER_KEEP_LEN);
+	}
 	if (node->keys[i] != look->key)
 		return -ENOENT;		/* not in the tree: the chain reports it */
 	look->value = node->vals[i];

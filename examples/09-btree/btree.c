@@ -8,8 +8,8 @@
  *
  * Each btree op searches the node just read and steers the next read to the
  * child that holds the key; the last one puts the key's value in the chain
- * record, or fails with -ENOENT. Userspace only knows where the root is. 32
- * lookups go to the kernel per io_uring_enter(), each chain reading into a
+ * record, or fails with -ENOENT. Userspace only knows where the root is. The
+ * lookups go in batches of 32 chains, submitted together, each reading into a
  * registered 4 KiB buffer of its own; every result is checked against a lookup
  * done here.
  */
@@ -140,8 +140,8 @@ int main(void)
 	       (double)tree.nr_nodes * BTREE_NODE_SIZE / (1 << 20), BTREE_MAX_KEYS, tree.fanout,
 	       (unsigned long long)tree.root);
 	pick_keys(&run);
-	printf("%d lookups, one chain each: (read a node -> btree op) x %u, %d chains per "
-	       "io_uring_enter():\n", LOOKUPS, tree.depth, IN_FLIGHT);
+	printf("%d lookups, one chain each: (read a node -> btree op) x %u, %d chains in flight:\n",
+	       LOOKUPS, tree.depth, IN_FLIGHT);
 	for (unsigned int first = 0; first < LOOKUPS; first += IN_FLIGHT) {
 		for (unsigned int j = 0; j < IN_FLIGHT; j++)
 			queue_lookup(ring, obj, fd, &tree, j, run.keys[first + j], first + j);

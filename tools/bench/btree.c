@@ -69,20 +69,19 @@ static const char *const workloads[DEPTHS] = { "btree depth 3", "btree depth 4",
 static bool descend(struct bench *b, struct result *r, struct btree_work *t, unsigned long i,
 		    const struct btree_node *n, __u64 *node)
 {
-	__u64 key = t->keys[i];
-	__u32 k;
+	bool ok = btree_node_ok(n);
+	__u32 k = ok ? btree_search(n, t->keys[i]) : 0;
 
-	if (!btree_node_ok(n)) {
-		fail(b, r->variant, "a node with a bad key count");
+	if (!ok || (!n->leaf && n->vals[k] > BTREE_MAX_NODE)) {
+		fail(b, r->variant, "a bad node: no keys, too many, or a child beyond any offset");
 		t->found[i] = false;
 		return true;
 	}
-	k = btree_search(n, key);
 	if (!n->leaf) {
 		*node = n->vals[k];
 		return false;
 	}
-	t->found[i] = n->keys[k] == key;
+	t->found[i] = n->keys[k] == t->keys[i];
 	t->values[i] = t->found[i] ? n->vals[k] : 0;
 	return true;
 }

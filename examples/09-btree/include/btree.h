@@ -18,6 +18,8 @@
 #define BTREE_NODE_SIZE		4096
 #define BTREE_MAX_KEYS		255	/* (4096 - 8) / 16 */
 #define BTREE_SEARCH_STEPS	8	/* halvings that take 255 keys down to one */
+/* The last node number whose position (number * 4096) is a file offset. */
+#define BTREE_MAX_NODE		(0x7fffffffffffffffULL / BTREE_NODE_SIZE)
 /* Two stages per level (read the node, search it): RF_CHAIN_MAX_STAGES / 2. */
 #define BTREE_MAX_DEPTH		8
 
