@@ -477,8 +477,8 @@ static void print_where(const struct bench *b, const char *workload)
 		printf("    %-52s %8.0f  %3.0f%%\n", parts[k], v - prev, 100 * (v - prev) / total);
 		prev = v;
 	}
-	printf("    (the rows below the first search each leaf here too, about 200 instructions;\n"
-	       "    pread + search per level makes the same copies: %.0f per lookup in all)\n",
+	printf("    (the rows below the first also search each leaf in userspace; pread + search\n"
+	       "    per level makes the same copies: %.0f per lookup in all)\n",
 	       per_lookup(b, workloads[WHERE_DEPTH - FIRST_DEPTH], V_PREAD));
 }
 
