@@ -8,7 +8,9 @@
  *      rf_crc32c op in the kernel, against pread/pwrite and batched io_uring round
  *      trips with the crc32c in userspace;
  *   c. crc32c alone, to tell how much of b is the checksum code itself;
- *   d. per-request arguments: an mmap'ed payload slot against bpf_map_update_elem().
+ *   d. per-request arguments: an mmap'ed payload slot against bpf_map_update_elem();
+ *   e. B+-tree lookups, steered BPF chains against pread and io_uring round trips
+ *      per level, and where a steered lookup's instructions go (btree.c).
  *
  * Cost. With --icount (tools/bench/run's default) the guest runs under qemu's
  * -icount shift=0,sleep=off: the TSC then advances exactly one tick per executed
