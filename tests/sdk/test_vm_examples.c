@@ -18,7 +18,7 @@ Test(examples, run_all_passes, .timeout = 300)
 	out[len] = '\0';
 	status = pclose(p);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "run-all failed:\n%s", out);
-	cr_assert_not_null(strstr(out, "7 examples, all ok"), "%s", out);
+	cr_assert_not_null(strstr(out, "9 examples, all ok"), "%s", out);
 	cr_assert_not_null(strstr(out, "output block 1: not written (its chain stopped)"), "%s", out);
 	cr_assert_not_null(strstr(out, "chain 2: failed at stage 2 (bpf op inject, slot 1): "
 				  "Input/output error (EIO): inject: injected failure [detail 0x3]; "
@@ -28,4 +28,9 @@ Test(examples, run_all_passes, .timeout = 300)
 				  "as computed here"), "%s", out);
 	cr_assert_not_null(strstr(out, "output file matches the input byte for byte"), "%s", out);
 	cr_assert_not_null(strstr(out, "3 of 3 counts match the ones computed here"), "%s", out);
+	cr_assert_not_null(strstr(out, "then the end of the log: ok, ended at stage 9 (bpf op "
+				  "parse_header), 6 stages skipped"), "%s", out);
+	cr_assert_not_null(strstr(out, "30 records in 8 submissions"), "%s", out);
+	cr_assert_not_null(strstr(out, "4096 lookups: 3071 found, 1025 not in the tree; every value "
+				  "and every miss as the lookup here says"), "%s", out);
 }

@@ -8,7 +8,9 @@
  *      rf_crc32c op in the kernel, against pread/pwrite and batched io_uring round
  *      trips with the crc32c in userspace;
  *   c. crc32c alone, to tell how much of b is the checksum code itself;
- *   d. per-request arguments: an mmap'ed payload slot against bpf_map_update_elem().
+ *   d. per-request arguments: an mmap'ed payload slot against bpf_map_update_elem();
+ *   e. B+-tree lookups, steered BPF chains against pread and io_uring round trips
+ *      per level, and where a steered lookup's instructions go (btree.c).
  *
  * Cost. With --icount (tools/bench/run's default) the guest runs under qemu's
  * -icount shift=0,sleep=off: the TSC then advances exactly one tick per executed
@@ -53,13 +55,10 @@
 #include <ringflow/ringflow.h>
 #include <ringflow/builtin.h>
 #include "rf_builtin.skel.h"
+#include "bench.h"
 
 enum { SLOT_CRC, SLOT_NOP, SLOT_XOR, SLOT_KERNEL_NOP };
 
-#define WINDOW		32	/* chains in flight in the pipelined variants */
-#define BATCH		32	/* requests per io_uring_enter() in the batched variants */
-#define MAX_RESULTS	40
-#define ROUNDS		3	/* every variant runs once per round; the best counts */
 #define XOR_LEN		16	/* bytes rf_xor transforms per request in section d */
 #define CHECK_LOOP	1000000UL	/* iterations of the two-instruction counter check */
 #define TICK_GAP	1000	/* instructions: more between two counter reads is an interrupt */
@@ -67,40 +66,11 @@ enum { SLOT_CRC, SLOT_NOP, SLOT_XOR, SLOT_KERNEL_NOP };
 
 enum mark { MARK_END, MARK_BEGIN, MARK_DONE };
 
-struct result {
-	const char	*workload;
-	const char	*variant;
-	unsigned int	block;		/* bytes per op; 0 when no data moves */
-	unsigned long	ops;
-	bool		base;		/* the row the section's ratios refer to */
-	bool		lat;		/* one op at a time: latency is meaningful */
-	uint64_t	t0, ticks;	/* the round being run */
-	uint64_t	lat_sum;	/* sum over ops of submission -> completion */
-	unsigned int	rounds;
-	uint64_t	round_ticks[ROUNDS], round_lat[ROUNDS];
-};
-
-struct bench {
-	struct rf_builtin	*skel;
-	struct rf_object	*obj;
-	struct rf_ring		*ring;
-	struct result		results[MAX_RESULTS];
-	unsigned int		nr_results;
-	unsigned int		section;	/* first result of the current section */
-	long			entries[MAX_RESULTS];	/* from the counting pass */
-	long			counted;	/* results the counting pass had */
-	unsigned int		rounds;
-	int			failures;
-	bool			icount;		/* ticks are guest instructions */
-	bool			counting;	/* this is the traced counting pass */
-	bool			quiet;		/* --check plants errors: say nothing of them */
-};
-
 /* ---- measuring ------------------------------------------------------------------ */
 
 static double tsc_hz;	/* wall mode only: TSC ticks per second */
 
-static uint64_t ticks(void)
+uint64_t ticks(void)
 {
 	return __rdtsc();
 }
@@ -181,7 +151,7 @@ static void align_to_tick(void)
 }
 
 /* Brackets the measured part of a variant: ticks for the measuring pass, markers for the counting one. */
-static void begin(const struct bench *b, struct result *r)
+void begin(const struct bench *b, struct result *r)
 {
 	mark(b, MARK_BEGIN, result_index(b, r));
 	if (b->icount)
@@ -189,7 +159,7 @@ static void begin(const struct bench *b, struct result *r)
 	r->t0 = ticks();
 }
 
-static void finish(const struct bench *b, struct result *r)
+void finish(const struct bench *b, struct result *r)
 {
 	r->ticks = ticks() - r->t0;
 	mark(b, MARK_END, result_index(b, r));
@@ -277,7 +247,7 @@ static uint32_t crc32c_sse42(const void *data, size_t len)
 static uint32_t (*user_crc32c)(const void *data, size_t len) = rf_crc32c_mem;
 static const char *user_crc32c_name = "rf_crc32c_mem() table code (no SSE4.2)";
 
-static void fail(struct bench *b, const char *what, const char *why)
+void fail(struct bench *b, const char *what, const char *why)
 {
 	if (!b->quiet)
 		fprintf(stderr, "ringflow-bench%s: %s: %s\n", b->counting ? " (counting pass)" : "",
@@ -286,7 +256,7 @@ static void fail(struct bench *b, const char *what, const char *why)
 }
 
 /* Setting up is not measured: stop at once when it fails. */
-static void must(int err, const char *step)
+void must(int err, const char *step)
 {
 	if (err) {
 		fprintf(stderr, "ringflow-bench: %s failed: %s\n", step,
@@ -312,7 +282,7 @@ static void pick_crc32c(void)
 	user_crc32c_name = "SSE4.2 crc32 instruction (checked equal to rf_crc32c_mem())";
 }
 
-static void *xalloc(size_t size)
+void *xalloc(size_t size)
 {
 	/* page-aligned like a real I/O buffer, and zeroed so reads of it are defined */
 	void *p = aligned_alloc(4096, (size + 4095) & ~(size_t)4095);
@@ -501,35 +471,9 @@ static void end_section(struct bench *b)
 
 /* ---- a section of variants --------------------------------------------------------- */
 
-/* What the variants of a section work on; each section uses its part. */
-struct work {
-	/* b, c: the input file, its blocks and their reference checksums */
-	int		in;
-	unsigned int	block;
-	unsigned long	blocks;
-	const unsigned char *data;
-	uint32_t	*want;
-	bool		have_want;
-	/* per round: the output file (-1 for c) and the checksums computed */
-	int		out;
-	uint32_t	*crcs;
-	/* d: one XOR_LEN buffer per request */
-	unsigned char	*xbufs;
-};
-
-struct variant {
-	const char	*name;
-	void		(*run)(struct bench *b, struct result *r, struct work *w);
-	bool		lat;	/* one op at a time: show its latency */
-};
-
-/* One round of a variant, between what its section prepares and checks. */
-typedef void (*round_fn)(struct bench *b, struct result *r, struct work *w,
-			 const struct variant *v);
-
-static void run_section(struct bench *b, const char *title, const char *workload,
-			unsigned int block, unsigned long ops, struct work *w,
-			const struct variant *v, unsigned int nr, round_fn round)
+void run_section(struct bench *b, const char *title, const char *workload,
+		 unsigned int block, unsigned long ops, struct work *w,
+		 const struct variant *v, unsigned int nr, round_fn round)
 {
 	struct result *r[8];
 
@@ -665,7 +609,7 @@ static void run_nop_chains(struct bench *b, struct result *r, struct work *w)
 }
 
 /* The SDK has no call for this measuring aid: bind it with the raw register opcode. */
-static int bind_kernel_nop(struct rf_ring *ring, unsigned int slot)
+int bind_kernel_nop(struct rf_ring *ring, unsigned int slot)
 {
 	struct io_uring_bpf_bind bind = { .slot = slot, .link_fd = -1,
 					  .flags = IORING_BPF_BIND_KERNEL_NOP };
@@ -1471,6 +1415,7 @@ int main(int argc, char **argv)
 	workload_pipeline(&b, 4096, blocks4k, "pipeline 4K", "crc32c 4K");
 	workload_pipeline(&b, 65536, blocks64k, "pipeline 64K", "crc32c 64K");
 	workload_payload(&b, npayload);
+	workload_btree(&b, quick);
 	rf_ring_destroy(b.ring);
 	rf_object_close(b.obj);
 	rf_builtin__destroy(b.skel);
@@ -1487,6 +1432,8 @@ int main(int argc, char **argv)
 	if (check && !check_verifier(&b))
 		b.failures++;
 	if (check && !check_entries(&b, nops, blocks4k, npayload))
+		b.failures++;
+	if (check && !btree_check_entries(&b))
 		b.failures++;
 	if (json && write_json(&b, json, acc, rev, quick))
 		b.failures++;
