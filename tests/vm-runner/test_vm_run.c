@@ -138,11 +138,14 @@ Test(vm_run, fails_with_its_own_code_on_timeout)
 	cr_assert(strstr(r.err, "timed out"), "stderr: %s", r.err);
 }
 
+/* lkdtm: writing a crash type's name here provokes it */
+#define LKDTM "/sys/kernel/debug/provoke-crash/DIRECT"
+
 Test(vm_run, fails_on_a_kernel_warning_and_prints_it)
 {
 	struct run r;
 
-	vm_sh(&r, "echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT; exit 0");
+	vm_sh(&r, "echo WARNING > " LKDTM "; exit 0");
 	cr_assert_eq(r.status, EXIT_SPLAT, "stderr: %s", r.err);
 	cr_assert(strstr(r.err, "WARNING:"), "the report is not printed: %s", r.err);
 	cr_assert(strstr(r.err, "lkdtm"), "stderr: %s", r.err);
@@ -153,7 +156,7 @@ Test(vm_run, fails_on_a_kernel_panic)
 {
 	struct run r;
 
-	vm_sh(&r, "echo PANIC > /sys/kernel/debug/provoke-crash/DIRECT; exit 0");
+	vm_sh(&r, "echo PANIC > " LKDTM "; exit 0");
 	cr_assert_eq(r.status, EXIT_PANIC, "stderr: %s", r.err);
 	cr_assert(strstr(r.err, "Kernel panic"), "stderr: %s", r.err);
 }
@@ -182,14 +185,11 @@ Test(vm_run, brings_up_the_cpus_asked_for)
  * runner stops the guest at the report (the command never finishes by itself)
  * and fails with 253, well before its timeout.
  */
-static void provoke(struct run *r, const char *append, const char *crash)
+static void provoke(struct run *r, const char *append, const char *script)
 {
-	char script[128];
 	const char *args[] = { "--timeout", "240", "--append", append, "--", "sh", "-c", script,
 			       NULL };
 
-	snprintf(script, sizeof(script), "echo %s > /sys/kernel/debug/provoke-crash/DIRECT",
-		 crash);
 	vm_run_in(r, NULL, args);
 }
 
@@ -197,7 +197,7 @@ Test(vm_run, stops_at_a_soft_lockup, .timeout = 300)
 {
 	struct run r;
 
-	provoke(&r, "watchdog_thresh=3", "SOFTLOCKUP");
+	provoke(&r, "watchdog_thresh=3", "echo SOFTLOCKUP > " LKDTM);
 	cr_assert_eq(r.status, EXIT_SPLAT, "stderr: %s", r.err);
 	cr_assert(strstr(r.err, "soft lockup - CPU#"), "stderr: %s", r.err);
 }
@@ -206,7 +206,14 @@ Test(vm_run, stops_at_an_rcu_stall, .timeout = 300)
 {
 	struct run r;
 
-	provoke(&r, "rcupdate.rcu_cpu_stall_timeout=4", "SOFTLOCKUP");
+	/*
+	 * A stall is only seen while a grace period waits: an idle guest may start
+	 * none. Exiting processes on CPU 1 queue RCU callbacks (task and pid frees)
+	 * while CPU 0 spins with preemption off.
+	 */
+	provoke(&r, "rcupdate.rcu_cpu_stall_timeout=4",
+		"taskset -c 1 sh -c 'while :; do /bin/true; done' & "
+		"taskset -c 0 sh -c 'echo SOFTLOCKUP > " LKDTM "'");
 	cr_assert_eq(r.status, EXIT_SPLAT, "stderr: %s", r.err);
 	cr_assert(strstr(r.err, "rcu: INFO: "), "stderr: %s", r.err);
 	cr_assert(strstr(r.err, "detected stall"), "stderr: %s", r.err);
@@ -216,7 +223,7 @@ Test(vm_run, stops_at_a_hung_task, .timeout = 300)
 {
 	struct run r;
 
-	provoke(&r, "sysctl.kernel.hung_task_timeout_secs=4", "HUNG_TASK");
+	provoke(&r, "sysctl.kernel.hung_task_timeout_secs=4", "echo HUNG_TASK > " LKDTM);
 	cr_assert_eq(r.status, EXIT_SPLAT, "stderr: %s", r.err);
 	cr_assert(strstr(r.err, "blocked for more than"), "stderr: %s", r.err);
 }
