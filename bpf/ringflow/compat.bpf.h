@@ -5,7 +5,8 @@
  * C compiler alone would only say "incomplete type"); at run time rf_probe() and
  * rf_load_skeleton() explain a kernel without them. Inside a program:
  *
- *	if (!rf_has_kfunc(bpf_io_buf_copy)) ...   // optional kfuncs, declared __weak
+ *	if (!rf_has_kfunc(bpf_io_steer_next))   // the __weak kfuncs of kfuncs.bpf.h
+ *		return rf_fail(ctx, -EOPNOTSUPP, "this kernel cannot steer");
  */
 #ifndef RINGFLOW_COMPAT_BPF_H
 #define RINGFLOW_COMPAT_BPF_H

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kfuncs of the ringflow kernel, and the generic open-coded iterator. vmlinux.h
- * does not declare kfuncs (pahole too old for decl tags), so we do.
+ * does not declare kfuncs (pahole too old for decl tags), so we do. The ones added
+ * after the base series (windows, crc32c, steering) are __weak: an object using
+ * them still loads on a kernel without them if every call is guarded by
+ * rf_has_kfunc() (compat.bpf.h).
  */
 #ifndef RINGFLOW_KFUNCS_BPF_H
 #define RINGFLOW_KFUNCS_BPF_H
@@ -36,24 +39,25 @@ static __always_inline s64 rf_buf_copy(struct io_uring_bpf_req *ctx, u32 dst_buf
  * crosses into a page that does not follow in memory: use load/store there).
  */
 extern u8 *bpf_io_buf_window(struct io_uring_bpf_req *ctx, u32 buf, u64 off,
-			     const u32 rdwr_buf_size) __ksym;
+			     const u32 rdwr_buf_size) __ksym __weak;
 /* The same, read-only; works on IORING_BPF_BUF_RDONLY buffers too. */
 extern const u8 *bpf_io_buf_window_ro(struct io_uring_bpf_req *ctx, u32 buf, u64 off,
-				      const u32 rdonly_buf_size) __ksym;
+				      const u32 rdonly_buf_size) __ksym __weak;
 /*
  * Raw CRC32C update of @len bytes of buffer @buf at @off (~0 to start, invert at
  * the end) by the kernel's crc32c library; the new CRC (0..U32_MAX) or -errno.
  */
 extern s64 bpf_io_buf_crc32c(struct io_uring_bpf_req *ctx, u32 buf, u64 off, u64 len,
-			     u32 crc) __ksym;
+			     u32 crc) __ksym __weak;
 /*
  * From issue only: the next read or write of the chain goes to @pos with @len
  * bytes (RF_STEER_KEEP_POS / RF_STEER_KEEP_LEN keep what was submitted); 0 or
- * -errno. See rf_steer_next() in ops.bpf.h.
+ * -errno. See rf_steer_next() in maps.bpf.h.
  */
-extern int bpf_io_steer_next(struct io_uring_bpf_req *ctx, u64 pos, u32 len) __ksym;
+extern int bpf_io_steer_next(struct io_uring_bpf_req *ctx, u64 pos,
+			     u32 len) __ksym __weak;
 /* From issue only: the rest of the chain completes with -EALREADY, unrun. */
-extern int bpf_io_chain_done(struct io_uring_bpf_req *ctx) __ksym;
+extern int bpf_io_chain_done(struct io_uring_bpf_req *ctx) __ksym __weak;
 
 extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
 extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;

@@ -19,7 +19,7 @@
  *   -ENODATA  the request carries no reference (a chain created without an
  *             rf_object, a stage given no payload)
  *   -EXDEV    a reference to another map: the op's object does not share the
- *             chain's maps (rf_object_add() it before loading it)
+ *             chain's maps (rf_object_share() it before loading it)
  *   -ERANGE   index beyond the map
  *   -ESTALE   the entry was freed or reused since
  */
@@ -75,7 +75,7 @@
  * rf_record_lookup(ctx, &rec) -> 0 or -errno (above) and rf_record(ctx) -> the
  * record or NULL. Ops of objects sharing one rf_object must agree on the start of
  * the record: each object's type is the record's type or a leading part of it
- * (rf_object_add() checks).
+ * (rf_object_share() checks).
  */
 #define RF_CHAIN_RECORD(record_type, max)					\
 	struct rf_record_value {						\
@@ -170,8 +170,11 @@
  * where that stage went and judges its transfer by the new length. 0, -ENODATA
  * when the chain has no record (its result could not tell), or the kernel's errno:
  * -EPERM outside issue, -EALREADY when the chain was already steered or ended,
- * -ENOLINK / -ENOENT when no request follows, -EOPNOTSUPP when the next request is
- * not a plain or fixed read or write, -ERANGE for a longer length, -EOVERFLOW.
+ * -ENOLINK when this request is not linked, -ENOENT when no request follows,
+ * -EOPNOTSUPP when the next request is not a plain or fixed read or write (or uses
+ * a linked timeout or buffer selection), -ECANCELED when it already failed at
+ * submission, -ERANGE for a longer length, -EOVERFLOW for a position beyond
+ * LLONG_MAX.
  * Needs RF_CHAIN_RECORD() or RF_CHAIN_HEADER().
  */
 #define rf_steer_next(_ctx, _pos, _len) ({					\

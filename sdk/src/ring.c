@@ -133,8 +133,6 @@ int rf_ring_bind(struct rf_ring *ring, unsigned int slot, const struct bpf_link 
 	case -ERANGE:
 		return rf_fail(err, "op slot %u out of range (a ring has %d)", slot,
 			       IORING_BPF_MAX_OPS);
-	case -EPERM:
-		return rf_fail(err, "binding ops needs CAP_BPF (run as root in the VM)");
 	case -EINVAL:
 	case -EBADF:
 		return rf_fail(err, "link fd %d is not an attached io_uring_bpf_req_ops link: "

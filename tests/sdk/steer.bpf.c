@@ -17,6 +17,9 @@ int RF_CALLBACK(steer_issue, struct io_uring_bpf_req *ctx)
 
 	if (err)
 		return err;
+	/* the probe every op using a newer kfunc should make */
+	if (!rf_has_kfunc(bpf_io_steer_next) || !rf_has_kfunc(bpf_io_chain_done))
+		return rf_fail(ctx, -EOPNOTSUPP, "steer: this kernel cannot steer");
 	switch (args->mode) {
 	case STEER_TO:
 		return rf_steer_next(ctx, args->pos, args->len);
