@@ -75,8 +75,10 @@ struct rf_stage *rf_chain_bpf(struct rf_chain *c, unsigned int slot, __u32 op_fl
  * io_uring_get_sqe() would. The SDK sets its user_data and the link to the next
  * stage; memory the request points to must stay valid until it is submitted.
  * Never NULL: once the chain has an error, the SQE is scratch that is not used.
- * The request must complete once (no multishot) and post its completion (no
- * IOSQE_CQE_SKIP_SUCCESS); the chain breaks when it fails (no IOSQE_IO_HARDLINK).
+ * The request must post its completion (no IOSQE_CQE_SKIP_SUCCESS); one that posts
+ * several (IORING_CQE_F_MORE: a zero-copy send's notification) is over at its last,
+ * and its stage's result is the send's. The chain breaks when it fails (no
+ * IOSQE_IO_HARDLINK).
  * A link timeout's -ECANCELED, when the request it guards completed in time,
  * counts as success.
  */

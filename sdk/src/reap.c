@@ -56,8 +56,13 @@ static int handle_cqe(struct rf_ring *ring, const struct io_uring_cqe *cqe, rf_c
 	if (c->state != RF_CHAIN_QUEUED || stage >= c->nr_stages || c->stages[stage].done)
 		goto stray;
 	s = &c->stages[stage];
+	/* a zero-copy send's notification carries no result of its own */
+	if (!(cqe->flags & IORING_CQE_F_NOTIF))
+		c->res[stage] = cqe->res;
+	/* more completions follow (zero-copy send, multishot): the request is not over */
+	if (cqe->flags & IORING_CQE_F_MORE)
+		return 0;
 	s->done = true;
-	c->res[stage] = cqe->res;
 	/* the request is over: its payload slot can serve another one */
 	rf_stage_release(s);
 	if (++c->nr_done < c->nr_stages)
@@ -102,8 +107,8 @@ int rf_ring_reap(struct rf_ring *ring, unsigned int min_chains, rf_chain_cb cb, 
 	}
 	if (ring->stray_cqes != stray)
 		return rf_fail(-EPROTO, "%lu completions marked as the SDK's (user_data bit "
-			       "63) named no stage in flight: a stage completed twice (a "
-			       "multishot request?), or a request of yours has bit 63 set",
+			       "63) named no stage in flight: a stage completed twice, "
+			       "or a request of yours has bit 63 set",
 			       ring->stray_cqes - stray);
 	return done;
 }

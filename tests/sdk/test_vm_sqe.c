@@ -7,6 +7,10 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <ringflow/crc32c.h>
 #include "fixture.h"
 
@@ -189,4 +193,62 @@ Test(sqe, a_completion_marked_as_the_sdks_but_naming_no_stage_is_a_protocol_erro
 		ret = rf_ring_reap(fx.ring, 0, collect, NULL);
 	cr_assert_eq(ret, -EPROTO);
 	cr_assert_not_null(strstr(rf_errmsg(), "user_data bit 63"), "%s", rf_errmsg());
+}
+
+/* A UDP socket bound to a loopback port, with lo brought up (the VM leaves it down). */
+static int udp_socket(struct sockaddr_in *addr)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	socklen_t len = sizeof(*addr);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ioctl(fd, SIOCGIFFLAGS, &ifr), 0);
+	ifr.ifr_flags |= IFF_UP;
+	cr_assert_eq(ioctl(fd, SIOCSIFFLAGS, &ifr), 0);
+	*addr = (struct sockaddr_in){ .sin_family = AF_INET,
+				      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	cr_assert_eq(bind(fd, (struct sockaddr *)addr, sizeof(*addr)), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)addr, &len), 0);
+	return fd;
+}
+
+/*
+ * A zero-copy send completes twice (result with F_MORE, then a notification once
+ * the kernel let go of the buffer): its chain is reported only after both, with the
+ * send's result, and the late notification cannot land on the next chain.
+ */
+Test(sqe, zero_copy_send_is_reported_once_both_completions_came)
+{
+	static char msg[] = "zero-copy hello", got[64];
+	struct sockaddr_in to;
+	struct report r = { 0 }, next = { 0 };
+	int rx = udp_socket(&to), tx = socket(AF_INET, SOCK_DGRAM, 0);
+	int fd = scratch_file();
+	struct rf_chain *c;
+
+	cr_assert_eq(connect(tx, (struct sockaddr *)&to, sizeof(to)), 0);
+	for (int i = 0; i < 8; i++) {
+		memset(&r, 0, sizeof(r));
+		c = rf_chain_new(fx.ring, NULL);
+		io_uring_prep_send_zc(rf_chain_sqe(c), tx, msg, sizeof(msg), 0, 0);
+		cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());
+		cr_assert_eq(rf_ring_drain(fx.ring, collect, &r), 1, "%s", rf_errmsg());
+		cr_assert_eq(r.status, 0, "%s", r.line);
+		cr_assert_eq(r.res[0], (int)sizeof(msg), "the send's result, not the notification's");
+		cr_assert_eq(recv(rx, got, sizeof(got), 0), (ssize_t)sizeof(msg));
+		cr_assert_str_eq(got, msg);
+
+		/* the next chain, very likely in the same slot, gets only its own CQE */
+		memset(&next, 0, sizeof(next));
+		c = rf_chain_new(fx.ring, NULL);
+		rf_chain_write(c, fd, msg, 5, 0);
+		cr_assert_eq(rf_chain_queue(c), 0, "%s", rf_errmsg());
+		cr_assert_eq(rf_ring_drain(fx.ring, collect, &next), 1, "%s", rf_errmsg());
+		cr_assert_eq(next.count, 1);
+		cr_assert_eq(next.res[0], 5, "the write's own result");
+	}
+	close(fd);
+	close(tx);
+	close(rx);
 }
