@@ -32,10 +32,9 @@ int RF_CALLBACK(rf_need_payload, struct io_uring_bpf_req *ctx)
 	return rf_payload_lookup(ctx, &args);
 }
 
-static __always_inline void add_bytes(struct io_uring_bpf_req *ctx, int n)
+/* @rec: the chain's record, NULL if none */
+static __always_inline void add_bytes(struct rf_builtin_record *rec, int n)
 {
-	struct rf_builtin_record *rec = rf_record(ctx);
-
 	if (rec && n > 0)
 		__sync_fetch_and_add(&rec->bytes, n);
 }
@@ -50,7 +49,7 @@ int RF_CALLBACK(rf_copy_issue, struct io_uring_bpf_req *ctx)
 	n = rf_buf_copy(ctx, 1, 0, 0, 0, len < dst ? len : dst);
 	if (n < 0)
 		return (int)n;
-	add_bytes(ctx, (int)n);
+	add_bytes(rf_record(ctx), (int)n);
 	return rf_set_result(ctx, (s32)n);
 }
 RF_OPS(rf_copy, RF_ISSUE(rf_copy_issue));
@@ -67,7 +66,7 @@ int RF_CALLBACK(rf_crc32c_issue, struct io_uring_bpf_req *ctx)
 	if (n < 0)
 		return rf_fail(ctx, n, "crc32c: cannot read buffer 0");
 	rec->crc = crc;
-	add_bytes(ctx, n);
+	add_bytes(rec, n);
 	return rf_set_result(ctx, n);
 }
 RF_OPS(rf_crc32c, RF_PREP(rf_need_record), RF_ISSUE(rf_crc32c_issue));
@@ -82,7 +81,7 @@ int RF_CALLBACK(rf_xor_issue, struct io_uring_bpf_req *ctx)
 	n = rf_xor_buf(ctx, 0, args->xor_key);
 	if (n < 0)
 		return n;
-	add_bytes(ctx, n);
+	add_bytes(rf_record(ctx), n);
 	return rf_set_result(ctx, n);
 }
 RF_OPS(rf_xor, RF_PREP(rf_need_payload), RF_ISSUE(rf_xor_issue));

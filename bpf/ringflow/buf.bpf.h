@@ -79,7 +79,9 @@ static __always_inline bool rf__chunk_map(struct io_uring_bpf_req *ctx,
 		n = RF_CHUNK;
 	ch->off = off;
 	ch->len = n;
-	if (n == RF_CHUNK) {
+	/* windows where the kernel has them (and the page allows), else a copy */
+	if (n == RF_CHUNK && rf_has_kfunc(bpf_io_buf_window) &&
+	    rf_has_kfunc(bpf_io_buf_window_ro)) {
 		ch->data = rw ? bpf_io_buf_window(ctx, ch->buf, off, RF_CHUNK) :
 				(u8 *)bpf_io_buf_window_ro(ctx, ch->buf, off, RF_CHUNK);
 		if (ch->data) {
@@ -135,6 +137,8 @@ static __always_inline int rf_buf_chunk_store(struct io_uring_bpf_req *ctx,
 /*
  * CRC32C of buffer @buf of the request into *@crc, by the kernel's crc32c
  * library (the CPU's crc32 instruction). Returns the bytes summed or -errno.
+ * Needs the bpf_io_buf_crc32c() kfunc: guard with rf_has_kfunc() where a kernel
+ * may lack it.
  */
 static __always_inline int rf_crc32c_buf(struct io_uring_bpf_req *ctx, u32 buf, u32 *crc)
 {

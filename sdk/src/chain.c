@@ -169,10 +169,11 @@ struct rf_stage *rf_chain_bpf(struct rf_chain *c, unsigned int slot, __u32 op_fl
 struct io_uring_sqe *rf_chain_sqe(struct rf_chain *c)
 {
 	struct rf_stage *s = add_stage(c, RF_STAGE_SQE);
-	struct io_uring_sqe *sqe = s ? &s->sqe : &c->scratch_sqe;
 
-	memset(sqe, 0, sizeof(*sqe));
-	return sqe;
+	if (s)
+		return &s->sqe;	/* zeroed with its stage */
+	memset(&c->scratch_sqe, 0, sizeof(c->scratch_sqe));
+	return &c->scratch_sqe;
 }
 
 static struct io_uring_bpf_buf *next_buf(struct rf_stage *s)

@@ -21,13 +21,17 @@ struct rf_stage {
 	unsigned int		slot;
 	__u32			op_flags;
 	unsigned int		nr_bufs;
-	/* the kernel reads these at submission: they live as long as the chain */
-	struct io_uring_bpf_buf	bufs[IORING_BPF_MAX_BUFS];
+	union {
+		/* RF_STAGE_BPF: the kernel reads these at submission, so they live
+		 * as long as the chain */
+		struct io_uring_bpf_buf	bufs[IORING_BPF_MAX_BUFS];
+		/* RF_STAGE_SQE: as the caller prepared it */
+		struct io_uring_sqe	sqe;
+	};
 	__u64			payload;	/* payload reference, 0 if none */
 	__u64			args[2];
 	bool			args_set;
 	bool			done;
-	struct io_uring_sqe	sqe;		/* RF_STAGE_SQE: as the caller prepared it */
 };
 
 enum rf_chain_state { RF_CHAIN_FREE, RF_CHAIN_BUILDING, RF_CHAIN_QUEUED };
