@@ -199,7 +199,7 @@ static int fit_map(struct rf_object *obj, struct rf_mapped *m, const char *name,
 int rf_object_share(struct rf_object *obj, struct bpf_object *bpf)
 {
 	struct decl records, payloads;
-	struct rf_record_type rt;
+	struct rf_record_type rt, joined = obj->record_type;
 	struct rf_member *members;
 	unsigned int i;
 	int err;
@@ -218,7 +218,7 @@ int rf_object_share(struct rf_object *obj, struct bpf_object *bpf)
 		return err;
 	if (records.map) {
 		rf_record_type_read(bpf, records.map, &rt);
-		err = rf_record_type_join(&obj->record_type, &rt);
+		err = rf_record_type_join(&joined, &rt);
 		if (err)
 			return err;
 	}
@@ -226,7 +226,7 @@ int rf_object_share(struct rf_object *obj, struct bpf_object *bpf)
 	if (!members)
 		return rf_fail(-ENOMEM, "out of memory");
 	obj->members = members;
-	members[obj->nr_members++].bpf = bpf;
+	/* a member only once it shares both maps: fit_map() points members at new maps */
 	err = fit_map(obj, &obj->records, RF_RECORDS_MAP, sizeof(struct rf_record_hdr),
 		      &records, "chain records");
 	if (!err)
@@ -237,8 +237,10 @@ int rf_object_share(struct rf_object *obj, struct bpf_object *bpf)
 	if (!err && payloads.map)
 		err = reuse(bpf, payloads.map, obj->payloads.fd);
 	if (err)
-		obj->nr_members--;
-	return err;
+		return err;
+	members[obj->nr_members++].bpf = bpf;
+	obj->record_type = joined;
+	return 0;
 }
 
 /* A loaded object's own maps, mapped as they are. */
