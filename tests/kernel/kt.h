@@ -33,6 +33,17 @@ int kt_min_fd(struct kt *k);
 enum { KT_BIND_NONE = 0, KT_BIND_MAIN = 1, KT_BIND_MIN = 2 };
 void kt_setup(struct kt *k, struct io_uring *ring, unsigned int entries, int bind);
 void kt_teardown(struct kt *k, struct io_uring *ring);
+/*
+ * A test file's suite: every test gets `k` (the ops loaded and attached) and `ring`
+ * (@entries entries, ops bound as @bind), torn down after it.
+ */
+#define KT_SUITE(name, entries, bind, timeout_s)				\
+	static struct kt k;							\
+	static struct io_uring ring;						\
+	static void name##_setup(void) { kt_setup(&k, &ring, (entries), (bind)); } \
+	static void name##_teardown(void) { kt_teardown(&k, &ring); }		\
+	TestSuite(name, .init = name##_setup, .fini = name##_teardown,		\
+		  .timeout = (timeout_s))
 
 /* A ring with IORING_FEAT_BPF; fails the test clearly without it. */
 void kt_ring(struct io_uring *ring, unsigned int entries);
@@ -68,11 +79,21 @@ int32_t kt_run(struct io_uring *ring, unsigned int slot, unsigned int op_flags,
 struct kt_req_stat kt_stat(struct kt *k, uint64_t user_data);
 /*
  * Wait (up to 5 s) until op_main recorded `count` calls of callback cb for
- * user_data. cleanup runs when the request is freed, which may be just after
- * its CQE is visible.
+ * user_data. Callbacks finish before a request's CQE is posted; waiting is for
+ * requests cancelled without one being reaped (a ring torn down, an io-wq worker).
  */
 bool kt_wait_stat(struct kt *k, uint64_t user_data, int cb, unsigned long long count);
 bool kt_wait_calls(struct kt *k, int cb, unsigned long long count);
+
+/* The sum of @n bytes, as the op's window modes compute it. */
+static inline unsigned int kt_byte_sum(const unsigned char *p, size_t n)
+{
+	unsigned int s = 0;
+
+	while (n--)
+		s += *p++;
+	return s;
+}
 
 static inline struct io_uring_bpf_buf kt_ubuf(const void *p, uint32_t len)
 {

@@ -16,20 +16,7 @@
 #include <unistd.h>
 #include "kt.h"
 
-static struct kt k;
-static struct io_uring ring;
-
-static void setup(void)
-{
-	kt_setup(&k, &ring, 64, KT_BIND_MAIN);
-}
-
-static void teardown(void)
-{
-	kt_teardown(&k, &ring);
-}
-
-TestSuite(buffers, .init = setup, .fini = teardown, .timeout = 120);
+KT_SUITE(buffers, 64, KT_BIND_MAIN, 120);
 
 static void *map_anon(size_t n)
 {
@@ -245,15 +232,6 @@ Test(buffers, pins_are_charged_to_rlimit_memlock)
 		     "in flight, 5 results, 6 VmPin after, 7 reuse)", WEXITSTATUS(status));
 }
 
-static unsigned int byte_sum(const unsigned char *p, size_t n)
-{
-	unsigned int s = 0;
-
-	while (n--)
-		s += *p++;
-	return s;
-}
-
 Test(buffers, read_only_mappings_work_for_loads)
 {
 	unsigned char *zero = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -270,7 +248,7 @@ Test(buffers, read_only_mappings_work_for_loads)
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_WINDOW_RO, &b, 1, IORING_BPF_BUF_POS(0, 4096), 0), 0);
 	/* a file mapping (the test binary: "\x7fELF" + ...) */
 	b = ro(kt_ubuf(exe, 8192));
-	cr_assert_eq(kt_run(&ring, 0, KT_MODE_WINDOW_RO, &b, 1, 0, 0), (int32_t)byte_sum(exe, 64));
+	cr_assert_eq(kt_run(&ring, 0, KT_MODE_WINDOW_RO, &b, 1, 0, 0), (int32_t)kt_byte_sum(exe, 64));
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_LOAD, &b, 1, 0, 4090), 8);
 	/* without the flag, such buffers cannot be pinned for writing */
 	b = kt_ubuf(exe, 8192);

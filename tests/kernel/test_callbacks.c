@@ -15,20 +15,7 @@
 #include <bpf/libbpf.h>
 #include "kt.h"
 
-static struct kt k;
-static struct io_uring ring;
-
-static void setup(void)
-{
-	kt_setup(&k, &ring, 64, KT_BIND_MAIN | KT_BIND_MIN);
-}
-
-static void teardown(void)
-{
-	kt_teardown(&k, &ring);
-}
-
-TestSuite(callbacks, .init = setup, .fini = teardown, .timeout = 60);
+KT_SUITE(callbacks, 64, KT_BIND_MAIN | KT_BIND_MIN, 60);
 
 static void assert_stat(uint64_t ud, unsigned long long prep, unsigned long long issue,
 			unsigned long long fail, unsigned long long cleanup)

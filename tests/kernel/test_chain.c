@@ -13,20 +13,7 @@
 #include <unistd.h>
 #include "kt.h"
 
-static struct kt k;
-static struct io_uring ring;
-
-static void setup(void)
-{
-	kt_setup(&k, &ring, 64, KT_BIND_MAIN);
-}
-
-static void teardown(void)
-{
-	kt_teardown(&k, &ring);
-}
-
-TestSuite(chain, .init = setup, .fini = teardown, .timeout = 60);
+KT_SUITE(chain, 64, KT_BIND_MAIN, 60);
 
 static int tmpfile_with(const unsigned char *data, size_t n)
 {

@@ -20,20 +20,7 @@
 #include "kt_bad_nolink.skel.h"
 #include "kt_bad_foreign.skel.h"
 
-static struct kt k;
-static struct io_uring ring;
-
-static void setup(void)
-{
-	kt_setup(&k, &ring, 64, KT_BIND_MAIN);
-}
-
-static void teardown(void)
-{
-	kt_teardown(&k, &ring);
-}
-
-TestSuite(errors, .init = setup, .fini = teardown, .timeout = 60);
+KT_SUITE(errors, 64, KT_BIND_MAIN, 60);
 
 /* A BPF SQE for slot 0 that would succeed, to be spoiled by each test. */
 static struct io_uring_sqe *good_sqe(const struct io_uring_bpf_buf *b, unsigned int nr)

@@ -13,20 +13,7 @@
 #include <unistd.h>
 #include "kt.h"
 
-static struct kt k;
-static struct io_uring ring;
-
-static void setup(void)
-{
-	kt_setup(&k, &ring, 64, KT_BIND_MAIN);
-}
-
-static void teardown(void)
-{
-	kt_teardown(&k, &ring);
-}
-
-TestSuite(kfuncs, .init = setup, .fini = teardown, .timeout = 60);
+KT_SUITE(kfuncs, 64, KT_BIND_MAIN, 60);
 
 static void fill(unsigned char *p, size_t n, unsigned int seed)
 {
@@ -34,15 +21,6 @@ static void fill(unsigned char *p, size_t n, unsigned int seed)
 
 	for (i = 0; i < n; i++)
 		p[i] = (unsigned char)(i * 31 + seed + (i >> 8));
-}
-
-static unsigned int byte_sum_of(const unsigned char *p, size_t n)
-{
-	unsigned int s = 0;
-
-	while (n--)
-		s += *p++;
-	return s;
 }
 
 Test(kfuncs, set_result)
@@ -396,7 +374,7 @@ Test(kfuncs, window_writes_the_buffer_in_place)
 	memset(want + 110, 0xcd, 64);
 	cr_assert_arr_eq(p, want, sizeof(p));
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_WINDOW_RO, b, 2, IORING_BPF_BUF_POS(0, 36), 0),
-		     (int32_t)byte_sum_of(want + 36, 64));
+		     (int32_t)kt_byte_sum(want + 36, 64));
 }
 
 Test(kfuncs, window_bounds)
@@ -440,7 +418,7 @@ Test(kfuncs, window_across_discontiguous_pages)
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_WINDOW_RO, &b, 1, IORING_BPF_BUF_POS(0, 4064), 0),
 		     -KT_NO_WINDOW);
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_WINDOW_RO, &b, 1, IORING_BPF_BUF_POS(0, 4096), 0),
-		     (int32_t)byte_sum_of(p, 64), "the second mapping is the first page again");
+		     (int32_t)kt_byte_sum(p, 64), "the second mapping is the first page again");
 	/* the load kfunc copies page by page: fine across them */
 	cr_assert_eq(kt_run(&ring, 0, KT_MODE_LOAD, &b, 1, 0, 4092), 8);
 	munmap(p, 8192);

@@ -14,20 +14,7 @@
 #include <bpf/libbpf.h>
 #include "kt.h"
 
-static struct kt k;
-static struct io_uring ring;
-
-static void setup(void)
-{
-	kt_setup(&k, &ring, 256, KT_BIND_NONE);
-}
-
-static void teardown(void)
-{
-	kt_teardown(&k, &ring);
-}
-
-TestSuite(lifecycle, .init = setup, .fini = teardown, .timeout = 120);
+KT_SUITE(lifecycle, 256, KT_BIND_NONE, 120);
 
 /*
  * Queue a chain: read(pipe) -> BPF(slot, result arg) and return without

@@ -11,20 +11,7 @@
 #include <unistd.h>
 #include "kt.h"
 
-static struct kt k;
-static struct io_uring ring;
-
-static void setup(void)
-{
-	kt_setup(&k, &ring, 64, KT_BIND_MAIN);
-}
-
-static void teardown(void)
-{
-	kt_teardown(&k, &ring);
-}
-
-TestSuite(privilege, .init = setup, .fini = teardown, .timeout = 60);
+KT_SUITE(privilege, 64, KT_BIND_MAIN, 60);
 
 /* Becomes nobody: no capability left. */
 static void drop_privileges(void)

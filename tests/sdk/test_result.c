@@ -74,9 +74,7 @@ Test(result, failing_bpf_stage_with_reason_and_cancelled_rest)
 	stage(1, RF_STAGE_BPF, 0, -EBADMSG);
 	stage(2, RF_STAGE_WRITE, 10, -ECANCELED);
 	stage(3, RF_STAGE_NOP, 0, -ECANCELED);
-	outcome(&r, line, sizeof(line));
-	r.hdr = &hdr;
-	rf_chain_describe(&r, line, sizeof(line));
+	outcome_hdr(&r, &hdr, line, sizeof(line));
 	cr_assert_eq(r.status, -EBADMSG);
 	cr_assert_eq(r.failed_stage, 1);
 	cr_assert_eq(r.cancelled, 2);
@@ -109,9 +107,7 @@ Test(result, reason_of_another_stage_is_not_shown)
 	strcpy(hdr.reason, "unrelated");
 	stage(0, RF_STAGE_BPF, 0, 0);
 	stage(1, RF_STAGE_BPF, 0, -ENOENT);
-	outcome(&r, line, sizeof(line));
-	r.hdr = &hdr;
-	rf_chain_describe(&r, line, sizeof(line));
+	outcome_hdr(&r, &hdr, line, sizeof(line));
 	cr_assert_null(strstr(line, "unrelated"), "%s", line);
 	cr_assert_not_null(strstr(line, "ENOENT"), "%s", line);
 }
@@ -171,9 +167,7 @@ Test(result, a_detail_of_zero_is_shown_when_the_op_gave_one)
 
 	strcpy(hdr.reason, "calc: division by zero");
 	stage(0, RF_STAGE_BPF, 0, -EINVAL);
-	outcome(&r, line, sizeof(line));
-	r.hdr = &hdr;
-	rf_chain_describe(&r, line, sizeof(line));
+	outcome_hdr(&r, &hdr, line, sizeof(line));
 	cr_assert_str_eq(line, "failed at stage 0 (bpf op rf_verify, slot 3): Invalid argument "
 			 "(EINVAL): calc: division by zero [detail 0x0]");
 	hdr.flags = 0;	/* rf_fail(), no detail */
