@@ -30,10 +30,26 @@
  *   bpf_op_flags  (the rw_flags word) bits 31..24: op slot, bits 23..0: passed to
  *                 the program as req->op_flags
  *   addr, len     array of len struct io_uring_bpf_buf (len <= IORING_BPF_MAX_BUFS),
- *                 the buffers the program may access; addr = 0 when len = 0
+ *                 the buffers the program may access; addr = 0 if and only if
+ *                 len = 0 (-EINVAL otherwise). A descriptor of length 0 with a
+ *                 user address is accepted: a buffer no kfunc can reach into.
  *   off, addr3    two 64-bit arguments, req->args[0] and req->args[1]
  *   ioprio, buf_index, file_index, __pad2 must be 0; fd is ignored
  * IORING_SETUP_IOPOLL rings do not support the opcode (-EINVAL).
+ *
+ * The kernel checks a request at submission (in io_uring's prep), in this order;
+ * the first check that fails gives the errno: reserved SQE fields (-EINVAL), the
+ * slot (-ERANGE, -ENOENT, -ENOLINK), the descriptor count (-E2BIG), addr/len
+ * (-EINVAL), reading the descriptor array (-EFAULT), then each descriptor in array
+ * order: flags and type (-EINVAL); a user buffer's buf_index (-EINVAL), length
+ * (-E2BIG), wrap-around (-EOVERFLOW), address (-EFAULT), RLIMIT_MEMLOCK (-ENOMEM),
+ * pinning (-EFAULT); a fixed buffer's length (-E2BIG), wrap-around (-EOVERFLOW),
+ * index and range (-EFAULT). Slots bound with IORING_BPF_BIND_KERNEL_NOP make the
+ * same checks. A request refused at submission, a failing prep program included,
+ * is an ordinary failed request (its CQE carries the error, its links are
+ * cancelled), but as for any opcode, io_uring_enter(2) stops consuming the SQ ring
+ * there unless the ring has IORING_SETUP_SUBMIT_ALL: the SQEs after it wait for
+ * the next call.
  *
  * Callback contract (struct io_uring_bpf_req_ops). The kernel first checks the
  * SQE, the slot and the buffer descriptors: a request failing those checks
@@ -63,17 +79,26 @@
  * marks a buffer the program only reads: it is pinned read-only, so read-only and
  * file-backed mappings work, and the kfuncs refuse to write it (-EACCES). Other
  * user buffers must be writable, and not a shared mapping of a file other than
- * shmem (-EFAULT). Pinning runs at submission with the ring's lock held, like
+ * shmem (-EFAULT); a private mapping of a file is accepted (stores go to the
+ * process's copy-on-write pages, not to the file). Pinning runs at submission with the ring's lock held, like
  * buffer registration: memory that faults in slowly (userfaultfd, FUSE or network
  * files) holds up the ring meanwhile. The buffer kfuncs of one request move at most
- * IORING_BPF_MAX_REQ_BYTES bytes in all (-EDQUOT beyond), each buffer is at most
+ * IORING_BPF_MAX_REQ_BYTES bytes in all: a call that would cross that budget fails
+ * whole with -EDQUOT (it moves nothing), and smaller calls that still fit succeed
+ * after it. What is bounded is the bytes the kfuncs touch, not a program's own
+ * loops (the verifier bounds those). Each buffer is at most
  * IORING_BPF_MAX_BUF_LEN bytes, user or fixed, and the kernel offers to reschedule
  * before each program runs: programs cannot be preempted.
  *
  * Steering, from issue only: bpf_io_steer_next() sets the file position of the
  * next request of the link chain and may shorten it, when that request is an
  * IORING_OP_READ, WRITE, READ_FIXED or WRITE_FIXED (its buffer stays what was
- * submitted); bpf_io_chain_done() ends the chain after this request: when it
+ * submitted). io_uring breaks a link chain at a read or write that transfers
+ * less than asked, and for a steered request "asked" is the steered length: a
+ * steered read that comes back short at the end of the file completes with the
+ * bytes it read, and the requests linked after it with -ECANCELED; one that
+ * returns its full steered length continues the chain. bpf_io_chain_done() ends
+ * the chain after this request: when it
  * completes with a result >= 0, the requests linked after it complete without
  * running, with -EALREADY (a failure-induced cancellation is -ECANCELED).
  *
@@ -81,8 +106,10 @@
  *   -EOPNOTSUPP  kernel built without CONFIG_IO_URING_BPF_OP, or its BPF types
  *                failed to register at boot
  *   -EINVAL      reserved SQE field set, bad buffer descriptor (type, unknown
- *                flags, buf_index of a user buffer), len > 0 with addr = 0, IOPOLL
- *                ring
+ *                flags, buf_index of a user buffer), len > 0 with addr = 0 or
+ *                addr != 0 with len = 0, IOPOLL ring; a result above 0 or below
+ *                -511 (the kernel's internal codes), whether prep or issue
+ *                returned it or the program set it with bpf_io_set_result()
  *   -ERANGE      op slot >= IORING_BPF_MAX_OPS
  *   -ENOENT      no op bound in that slot
  *   -ENOLINK     the op bound in that slot was detached (its struct_ops link

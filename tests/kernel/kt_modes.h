@@ -26,6 +26,7 @@ enum {
 	KT_MODE_DONE_FAIL,	/* end the chain, then fail with -EIO */
 	KT_MODE_STEER_TWICE,	/* steer (keep, keep) twice: the second's error */
 	KT_MODE_STEER_DONE,	/* steer (keep, keep), then end: the second's error */
+	KT_MODE_COPY_SIZES,	/* copy buf 0 -> 1 in calls of args[0] bytes 0..7 MiB */
 };
 
 #define KT_MODE_MASK		0xff

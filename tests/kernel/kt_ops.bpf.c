@@ -267,6 +267,34 @@ static int copy_repeat(struct io_uring_bpf_req *rq)
 	return r < 0 ? (int)r : 0;
 }
 
+/*
+ * copy buf 0 -> buf 1 in up to 8 calls of (args[0] >> 8 * i) & 0xff MiB each (a 0
+ * ends the list): bit i of value is set when call i copied, its error otherwise
+ * -> value >> 8 (the last one)
+ */
+static int copy_sizes(struct io_uring_bpf_req *rq)
+{
+	s64 r, copied = 0, err = 0;
+	int *i;
+	struct bpf_iter_num it;
+
+	bpf_iter_num_new(&it, 0, 8);
+	while ((i = bpf_iter_num_next(&it))) {
+		u64 mib = (rq->args[0] >> (8 * (*i & 7))) & 0xff;
+
+		if (!mib)
+			break;
+		r = bpf_io_buf_copy(rq, BUF_POS(1, 0), BUF_POS(0, 0), mib << 20);
+		if (r >= 0)
+			copied |= 1 << (*i & 7);
+		else
+			err = r;
+	}
+	bpf_iter_num_destroy(&it);
+	last_value = copied | (-err << 8);
+	return 0;
+}
+
 static int steer(struct io_uring_bpf_req *rq, u32 mode)
 {
 	int r;
@@ -404,6 +432,8 @@ int BPF_PROG(kt_issue, struct io_uring_bpf_req *rq)
 		return r < 0 ? (int)r : 0;
 	case KT_MODE_COPY_REPEAT:
 		return copy_repeat(rq);
+	case KT_MODE_COPY_SIZES:
+		return copy_sizes(rq);
 	case KT_MODE_COPY_USER:
 		r = bpf_io_buf_copy(rq, BUF_POS(1, 0), BUF_POS(0, rq->args[1]), rq->args[0]);
 		bpf_io_set_result(rq, r);

@@ -38,12 +38,20 @@ static int tmpfd(void)
 /*
  * Run "tools/vm-run --kernel KERNEL_DIR ARGS..." in directory cwd and capture its
  * exit code, stdout and stderr. ARGS ends with "--", the command, and NULL.
+ * RINGFLOW_VM_RUN_DEBUG=1 in the environment runs "tools/vm-run --debug ARGS..."
+ * instead: the same tests on the debug kernel (tools/run-tests does).
  */
 static void vm_run_in(struct run *r, const char *cwd, const char *const args[])
 {
 	const char *argv[32] = { VM_RUN, "--kernel", KERNEL_DIR };
 	int out = tmpfd(), err = tmpfd(), status, n = 3;
+	const char *debug = getenv("RINGFLOW_VM_RUN_DEBUG");
 	pid_t pid;
+
+	if (debug && !strcmp(debug, "1")) {
+		argv[1] = "--debug";
+		n = 2;
+	}
 
 	while (*args)
 		argv[n++] = *args++;
