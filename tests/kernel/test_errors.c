@@ -324,13 +324,12 @@ Test(errors, struct_ops_without_issue_is_rejected)
 	struct kt_bad_noissue *s = kt_bad_noissue__open_and_load();
 	struct bpf_link *l;
 
-	/* validated when the map is registered, i.e. at attach */
-	if (s) {
-		l = bpf_map__attach_struct_ops(s->maps.op_noissue);
-		cr_assert_null(l, "an op without issue attached");
-		cr_assert_eq(errno, EINVAL, "errno %d", errno);
-		kt_bad_noissue__destroy(s);
-	}
+	/* validated when the map is registered, i.e. at attach: it loads */
+	cr_assert_not_null(s, "loading kt_bad_noissue failed: errno %d", errno);
+	l = bpf_map__attach_struct_ops(s->maps.op_noissue);
+	cr_assert_null(l, "an op without issue attached");
+	cr_assert_eq(errno, EINVAL, "errno %d", errno);
+	kt_bad_noissue__destroy(s);
 }
 
 Test(errors, sleepable_programs_are_rejected)
@@ -378,10 +377,9 @@ Test(errors, ops_attach_only_through_links)
 	struct bpf_link *l;
 
 	/* the map loads, registering it without a link fails */
-	if (s) {
-		l = bpf_map__attach_struct_ops(s->maps.op_nolink);
-		cr_assert_null(l, "a struct_ops map without BPF_F_LINK attached");
-		cr_assert_eq(errno, EOPNOTSUPP, "errno %d", errno);
-		kt_bad_nolink__destroy(s);
-	}
+	cr_assert_not_null(s, "loading kt_bad_nolink failed: errno %d", errno);
+	l = bpf_map__attach_struct_ops(s->maps.op_nolink);
+	cr_assert_null(l, "a struct_ops map without BPF_F_LINK attached");
+	cr_assert_eq(errno, EOPNOTSUPP, "errno %d", errno);
+	kt_bad_nolink__destroy(s);
 }
