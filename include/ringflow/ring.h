@@ -19,7 +19,7 @@ struct rf_chain_result;
 struct rf_ring_opts {
 	unsigned int	entries;	/* SQ entries (default 256) */
 	unsigned int	max_chains;	/* chains in flight at once (default entries) */
-	unsigned int	flags;		/* io_uring_setup flags (IORING_SETUP_*) */
+	unsigned int	flags;		/* io_uring_setup flags (IORING_SETUP_*; not SQE128) */
 };
 
 /*

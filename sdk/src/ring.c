@@ -34,6 +34,10 @@ int rf_ring_create(const struct rf_ring_opts *opts, struct rf_ring **out)
 		o.max_chains = o.entries;
 	if (o.max_chains > (1U << 24))
 		return rf_fail(-EINVAL, "max_chains %u is too large", o.max_chains);
+	/* chains' stages, raw ones included, are 64-byte SQEs */
+	if (o.flags & IORING_SETUP_SQE128)
+		return rf_fail(-EINVAL, "IORING_SETUP_SQE128 rings are not supported: chain stages "
+			       "are 64-byte SQEs (make a ring without it)");
 
 	ring = calloc(1, sizeof(*ring));
 	if (!ring)

@@ -33,6 +33,17 @@ Test(errors, ring_creation_fails_clearly_without_ringflow)
 	cr_assert_not_null(strstr(rf_errmsg(), "run on the ringflow kernel"), "%s", rf_errmsg());
 }
 
+Test(errors, sqe128_rings_are_refused_before_any_kernel_call)
+{
+	struct rf_ring_opts o = { .flags = IORING_SETUP_SQE128 };
+	struct rf_ring *ring = (void *)1;
+
+	cr_assert_eq(rf_ring_create(&o, &ring), -EINVAL);
+	cr_assert_null(ring);
+	cr_assert_not_null(strstr(rf_errmsg(), "IORING_SETUP_SQE128 rings are not supported"),
+			   "%s", rf_errmsg());
+}
+
 Test(errors, strerror_names_the_errno)
 {
 	cr_assert_str_eq(rf_strerror(-EBADMSG), "Bad message (EBADMSG)");
