@@ -97,7 +97,10 @@
  * less than asked, and for a steered request "asked" is the steered length: a
  * steered read that comes back short at the end of the file completes with the
  * bytes it read, and the requests linked after it with -ECANCELED; one that
- * returns its full steered length continues the chain. bpf_io_chain_done() ends
+ * returns its full steered length continues the chain. The steered position and
+ * length are checked as the read or write itself checks them, when it runs: on an
+ * O_DIRECT file, one the device cannot take (not a multiple of its logical block
+ * size) fails that request (-EINVAL), not the steering. bpf_io_chain_done() ends
  * the chain after this request: when it
  * completes with a result >= 0, the requests linked after it complete without
  * running, with -EALREADY (a failure-induced cancellation is -ECANCELED).
