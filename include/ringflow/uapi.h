@@ -179,7 +179,8 @@ struct io_uring_bpf_buf {
  * nr_args = 1. The ring fd and the struct_ops link fd are the authority: no
  * capability is needed to bind or unbind (loading the programs needs CAP_BPF and
  * CAP_PERFMON, and whoever loaded them decides who may bind them by handing out
- * the link fd, or the mode of its bpffs pin).
+ * the link fd, or the mode of its bpffs pin: a link's pin opens read-write only,
+ * so binding from it needs write permission on the pin).
  *   IORING_REGISTER_BPF_OP    bind the op of a struct_ops link (bind.link_fd) into
  *                             bind.slot: -EBUSY when the slot is taken, -ERANGE
  *                             for a bad slot, -EBADF/-EINVAL when link_fd is not

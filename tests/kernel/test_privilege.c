@@ -4,9 +4,11 @@
  * unbinding need only the ring fd and the link fd, whoever holds them (the
  * loader decides who may bind its op by handing out the link fd).
  */
+#include <bpf/bpf.h>
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "kt.h"
@@ -124,4 +126,40 @@ Test(privilege, only_a_link_fd_binds)
 	int rc = as_nobody(bind_a_non_link);
 
 	cr_assert_eq(rc, 0, "child exit %d (1 map fd, 2 stdin)", rc);
+}
+
+static const char *pin = "/sys/fs/bpf/kt-privilege-link";
+
+/* As nobody: open the pin and bind what it holds into slot 7; 0, or 10 + errno. */
+static int bind_from_pin(void)
+{
+	int fd = bpf_obj_get(pin);
+
+	if (fd < 0)
+		return 10 + errno;
+	return kt_bind(ring.ring_fd, 7, fd) == 0 ? 0 : 1;
+}
+
+/*
+ * A struct_ops link's bpffs pin opens read-write only (BPF_F_RDONLY is -EINVAL),
+ * so binding from a pin needs write permission on it: its mode and owner decide
+ * who may bind the op (a 0444 pin binds for root only).
+ */
+Test(privilege, binding_from_a_pin_needs_write_permission_on_it)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
+	int rc;
+
+	unlink(pin);
+	cr_assert_eq(bpf_link__pin(k.link_main, pin), 0);
+	cr_assert_eq(chmod(pin, 0444), 0);
+	cr_assert_lt(bpf_obj_get_opts(pin, &ro), 0);
+	cr_assert_eq(errno, EINVAL, "a read-only fd of a link: errno %d", errno);
+	rc = as_nobody(bind_from_pin);
+	cr_assert_eq(rc, 10 + EACCES, "nobody, 0444 pin: child exit %d", rc);
+	cr_assert_eq(chmod(pin, 0666), 0);
+	rc = as_nobody(bind_from_pin);
+	cr_assert_eq(rc, 0, "nobody, 0666 pin: child exit %d (10 + errno: open)", rc);
+	cr_assert_eq(kt_run(&ring, 7, KT_MODE_RESULT, NULL, 0, 4, 0), 4);
+	cr_assert_eq(bpf_link__unpin(k.link_main), 0);
 }
