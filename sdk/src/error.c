@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Per-thread error messages: rf_errmsg() explains the last failure. */
+#define _GNU_SOURCE	/* strerrorname_np() */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,40 +36,6 @@ void rf_fail_append(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The names people grep for; strerror() alone hides them. */
-static const char *errno_name(int err)
-{
-	switch (err) {
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EIO: return "EIO";
-	case E2BIG: return "E2BIG";
-	case EBADF: return "EBADF";
-	case EAGAIN: return "EAGAIN";
-	case ENOMEM: return "ENOMEM";
-	case EACCES: return "EACCES";
-	case EFAULT: return "EFAULT";
-	case EBUSY: return "EBUSY";
-	case EXDEV: return "EXDEV";
-	case EALREADY: return "EALREADY";
-	case EINVAL: return "EINVAL";
-	case ENOSPC: return "ENOSPC";
-	case ERANGE: return "ERANGE";
-	case ENOSYS: return "ENOSYS";
-	case ENODATA: return "ENODATA";
-	case ENOLINK: return "ENOLINK";
-	case EPROTO: return "EPROTO";
-	case EBADMSG: return "EBADMSG";
-	case EOVERFLOW: return "EOVERFLOW";
-	case EILSEQ: return "EILSEQ";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case ESTALE: return "ESTALE";
-	case ECANCELED: return "ECANCELED";
-	case ETIME: return "ETIME";
-	default: return NULL;
-	}
-}
-
 const char *rf_strerror(int err)
 {
 	static _Thread_local char buf[128];
@@ -76,7 +43,8 @@ const char *rf_strerror(int err)
 
 	if (err < 0)
 		err = -err;
-	name = errno_name(err);
+	/* the names people grep for, which strerror() alone hides */
+	name = strerrorname_np(err);
 	if (name)
 		snprintf(buf, sizeof(buf), "%s (%s)", strerror(err), name);
 	else

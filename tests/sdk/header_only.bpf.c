@@ -11,3 +11,7 @@ int RF_CALLBACK(refuse_issue, struct io_uring_bpf_req *ctx)
 	return rf_fail_detail(ctx, -EPERM, 0, "refuse: always");
 }
 RF_OPS(refuse, RF_ISSUE(refuse_issue));
+
+/* ringflow.bpf.h gives programs every errno, those the kfuncs return included */
+_Static_assert(EACCES == 13 && EFBIG == 27 && EALREADY == 114 && EUCLEAN == 117 &&
+	       EDQUOT == 122, "errno values for BPF programs");

@@ -49,6 +49,17 @@ Test(errors, strerror_names_the_errno)
 	cr_assert_str_eq(rf_strerror(-EBADMSG), "Bad message (EBADMSG)");
 	cr_assert_str_eq(rf_strerror(ESTALE), "Stale file handle (ESTALE)");
 	cr_assert_not_null(strstr(rf_strerror(-4000), "errno 4000"));
+	/* every errno has its name, those the kfuncs return and those users meet */
+	cr_assert_str_eq(rf_strerror(-EDQUOT), "Disk quota exceeded (EDQUOT)");
+	cr_assert_str_eq(rf_strerror(-EACCES), "Permission denied (EACCES)");
+	cr_assert_str_eq(rf_strerror(-EALREADY), "Operation already in progress (EALREADY)");
+	cr_assert_str_eq(rf_strerror(-EFBIG), "File too large (EFBIG)");
+	cr_assert_str_eq(rf_strerror(-EUCLEAN), "Structure needs cleaning (EUCLEAN)");
+	for (int e = 1; e <= EHWPOISON; e++) {
+		if (e == 41 || e == 58)
+			continue; /* the two numbers Linux never assigned */
+		cr_assert_null(strstr(rf_strerror(e), "(errno "), "errno %d has no name", e);
+	}
 }
 
 Test(errors, load_hints_match_the_usual_causes)
