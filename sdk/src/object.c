@@ -23,7 +23,6 @@
 #include <ringflow/object.h>
 #include "error_internal.h"
 #include "object_internal.h"
-#include "record_type.h"
 
 /* Both headers start with the reference BPF checks. */
 _Static_assert(offsetof(struct rf_record_hdr, ref) == 0, "ref first");
