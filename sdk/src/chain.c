@@ -377,8 +377,10 @@ void rf_chain_free(struct rf_chain *c)
 	struct rf_ring *ring = c->ring;
 	unsigned int i;
 
-	for (i = 0; i < c->nr_stages; i++)
-		rf_stage_release(&c->stages[i]);
+	/* a completed chain's stages gave their payloads back as each completed */
+	if (c->nr_done < c->nr_stages)
+		for (i = 0; i < c->nr_stages; i++)
+			rf_stage_release(&c->stages[i]);
 	if (c->record)
 		rf_mapped_free(&c->obj->records, c->record);
 	c->record = 0;

@@ -22,7 +22,8 @@ static void report(struct rf_chain *c, rf_chain_cb cb, void *arg)
 	r.user = c->user;
 	r.nr_stages = c->nr_stages;
 	r.res = c->res;
-	r.record = rf_chain_record_entry(c, &r.hdr);
+	if (c->record)
+		r.record = rf_chain_record_entry(c, &r.hdr);
 	rf_chain_outcome(c, &r);
 	if (cb)
 		cb(&r, arg);

@@ -144,13 +144,9 @@ bool wait_cqes(struct bench *b, struct result *r, struct io_uring *u, unsigned i
 	return b->failures == failures;
 }
 
-/* A cqe_fn: the result must be *(const int *)@want. */
-static inline void cqe_res_is(struct bench *b, struct result *r, const struct io_uring_cqe *cqe,
-			      void *want)
-{
-	if (cqe->res != *(const int *)want)
-		fail(b, r->variant, "a request completed with an unexpected result");
-}
+/* wait_cqes() where every completion's result must be @want (harness.c, out of line). */
+bool wait_results(struct bench *b, struct result *r, struct io_uring *u, unsigned int k,
+		  int want);
 
 /*
  * Reaps the @k chains queued on @ring, each reported to @cb (NULL: it must have

@@ -159,7 +159,13 @@ static inline void cqe_search_node(struct bench *b, struct result *r,
 static void uring_lookups(struct bench *b, struct result *r, struct btree_work *t,
 			  unsigned long first, unsigned int k)
 {
-	struct level_ctx ctx = { .t = t, .first = first, .k = k };
+	struct level_ctx ctx;
+
+	/* not an initializer: it would clear node[] at every call, a measured cost */
+	ctx.t = t;
+	ctx.first = first;
+	ctx.k = k;
+	ctx.at_leaf = false;
 
 	for (unsigned int j = 0; j < k; j++)
 		ctx.node[j] = t->tree.root;

@@ -447,6 +447,19 @@ void run_section(struct bench *b, const char *title, const char *workload,
 
 /* ---- completions ---------------------------------------------------------------- */
 
+static inline void cqe_res_is(struct bench *b, struct result *r, const struct io_uring_cqe *cqe,
+			      void *want)
+{
+	if (cqe->res != *(const int *)want)
+		fail(b, r->variant, "a request completed with an unexpected result");
+}
+
+bool wait_results(struct bench *b, struct result *r, struct io_uring *u, unsigned int k,
+		  int want)
+{
+	return wait_cqes(b, r, u, k, cqe_res_is, &want);
+}
+
 struct chain_check {
 	struct bench	*b;
 	const char	*variant;

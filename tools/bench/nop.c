@@ -12,7 +12,6 @@
 static void nop_raw(struct bench *b, struct result *r, int slot)
 {
 	struct io_uring *u = rf_ring_uring(b->ring);
-	int want = 0;
 
 	begin(b, r);
 	for (unsigned long done = 0; done < r->ops; done += BATCH) {
@@ -27,7 +26,7 @@ static void nop_raw(struct bench *b, struct result *r, int slot)
 				io_uring_prep_nop(sqe);
 			sqe->user_data = done + i;
 		}
-		wait_cqes(b, r, u, k, cqe_res_is, &want);
+		wait_results(b, r, u, k, 0);
 	}
 	finish(b, r);
 }

@@ -44,7 +44,6 @@ static void payload_raw(struct bench *b, struct result *r, struct payload_work *
 	int map_fd = bpf_map__fd(b->skel->maps.rf_payloads);
 	struct io_uring_bpf_buf desc[BATCH];
 	__u64 refs[BATCH];
-	int want = XOR_LEN;
 
 	begin(b, r);
 	for (unsigned long done = 0; done < r->ops; done += BATCH) {
@@ -68,7 +67,7 @@ static void payload_raw(struct bench *b, struct result *r, struct payload_work *
 			rf_buf_user(&desc[i], w->xbufs + (done + i) * XOR_LEN, XOR_LEN);
 			rf_prep_bpf(sqe, SLOT_XOR, 0, &desc[i], 1, 0, refs[i]);
 		}
-		wait_cqes(b, r, u, k, cqe_res_is, &want);
+		wait_results(b, r, u, k, XOR_LEN);
 		for (unsigned int i = 0; i < k; i++)
 			rf_payload_free(b->obj, refs[i]);
 	}
