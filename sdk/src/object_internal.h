@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include <ringflow/layout.h>
 #include "record_type.h"
 #include "slots.h"
 
@@ -36,8 +37,13 @@ struct rf_object {
 	unsigned int		nr_members;
 };
 
-/* The entry a valid reference names (header first), or NULL. */
-void *rf_mapped_entry(const struct rf_mapped *m, __u64 ref);
+/* The entry a valid reference names (header first), or NULL. Inline: every reap uses it. */
+static inline void *rf_mapped_entry(const struct rf_mapped *m, __u64 ref)
+{
+	if (!m->base || rf_slots_check(&m->slots, ref))
+		return NULL;
+	return (char *)m->base + (size_t)RF_REF_INDEX(ref) * m->stride;
+}
 /* Allocates a zeroed entry whose header carries its reference; 0 when full. */
 __u64 rf_mapped_alloc(struct rf_mapped *m);
 /* Clears the header (stale for BPF too) and frees; what rf_slots_check() says. */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <liburing.h>
+#include <x86intrin.h>
 #include <ringflow/ringflow.h>
 
 #define WINDOW		32	/* chains in flight in the pipelined variants */
@@ -80,8 +81,11 @@ static inline unsigned int batch_at(unsigned long ops, unsigned long done)
 
 /* ---- measuring ---- */
 
-/* The guest's TSC: instructions under --icount. */
-uint64_t ticks(void);
+/* The guest's TSC: instructions under --icount. Inline: the chains' variants read it per op. */
+static inline uint64_t ticks(void)
+{
+	return __rdtsc();
+}
 /* Brackets the measured part of a variant. */
 void begin(const struct bench *b, struct result *r);
 void finish(const struct bench *b, struct result *r);
@@ -90,8 +94,14 @@ void finish(const struct bench *b, struct result *r);
 
 /* A variant failed or computed a wrong result: the run exits 1. */
 void fail(struct bench *b, const char *what, const char *why);
-/* Setting up is not measured: stop at once when it fails. */
-void must(int err, const char *step);
+/* Setting up is not measured: stop at once when it fails (must()). */
+__attribute__((noreturn)) void must_fail(int err, const char *step);
+/* Inline, as the variants check every chain they build with it. */
+static inline void must(int err, const char *step)
+{
+	if (err)
+		must_fail(err, step);
+}
 /* Zeroed, page-aligned memory, or exit. */
 void *xalloc(size_t size);
 

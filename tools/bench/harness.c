@@ -33,7 +33,6 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <x86intrin.h>
 #include <ringflow/ringflow.h>
 #include "bench.h"
 
@@ -46,11 +45,6 @@ enum mark { MARK_END, MARK_BEGIN, MARK_DONE };
 /* ---- measuring ------------------------------------------------------------------ */
 
 static double tsc_hz;	/* wall mode only: TSC ticks per second */
-
-uint64_t ticks(void)
-{
-	return __rdtsc();
-}
 
 static double mono(void)
 {
@@ -255,14 +249,11 @@ void fail(struct bench *b, const char *what, const char *why)
 	b->failures++;
 }
 
-/* Setting up is not measured: stop at once when it fails. */
-void must(int err, const char *step)
+void must_fail(int err, const char *step)
 {
-	if (err) {
-		fprintf(stderr, "ringflow-bench: %s failed: %s\n", step,
-			rf_errmsg()[0] ? rf_errmsg() : strerror(err < 0 ? -err : err));
-		exit(1);
-	}
+	fprintf(stderr, "ringflow-bench: %s failed: %s\n", step,
+		rf_errmsg()[0] ? rf_errmsg() : strerror(err < 0 ? -err : err));
+	exit(1);
 }
 
 void *xalloc(size_t size)
