@@ -18,18 +18,18 @@ __u64 rf_inject_seen;
  * Ops that need the record or payload refuse a missing or bad reference at
  * submission, with the lookup's errno (maps.bpf.h), before anything runs.
  */
-int RF_CALLBACK(rf_need_record, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(rf_need_record, struct io_uring_bpf_req *req)
 {
 	struct rf_builtin_record *rec;
 
-	return rf_record_lookup(ctx, &rec);
+	return rf_record_lookup(req, &rec);
 }
 
-int RF_CALLBACK(rf_need_payload, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(rf_need_payload, struct io_uring_bpf_req *req)
 {
 	struct rf_builtin_args *args;
 
-	return rf_payload_lookup(ctx, &args);
+	return rf_payload_lookup(req, &args);
 }
 
 /* @rec: the chain's record, NULL if none */
@@ -39,71 +39,71 @@ static __always_inline void add_bytes(struct rf_builtin_record *rec, int n)
 		__sync_fetch_and_add(&rec->bytes, n);
 }
 
-int RF_CALLBACK(rf_copy_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(rf_copy_issue, struct io_uring_bpf_req *req)
 {
-	u32 len = rf_buf_len(ctx, 0), dst = rf_buf_len(ctx, 1);
+	u32 len = rf_buf_len(req, 0), dst = rf_buf_len(req, 1);
 	s64 n;
 
-	if (ctx->nr_bufs != 2)
+	if (req->nr_bufs != 2)
 		return -EINVAL;
-	n = rf_buf_copy(ctx, 1, 0, 0, 0, len < dst ? len : dst);
+	n = rf_buf_copy(req, 1, 0, 0, 0, len < dst ? len : dst);
 	if (n < 0)
 		return (int)n;
-	add_bytes(rf_record(ctx), (int)n);
-	return rf_set_result(ctx, (s32)n);
+	add_bytes(rf_record(req), (int)n);
+	return rf_set_result(req, (s32)n);
 }
 RF_OPS(rf_copy, RF_ISSUE(rf_copy_issue));
 
-int RF_CALLBACK(rf_crc32c_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(rf_crc32c_issue, struct io_uring_bpf_req *req)
 {
 	struct rf_builtin_record *rec;
-	int n = rf_record_lookup(ctx, &rec);
+	int n = rf_record_lookup(req, &rec);
 	u32 crc;
 
 	if (n)
 		return n;
-	n = rf_crc32c_buf(ctx, 0, &crc);
+	n = rf_crc32c_buf(req, 0, &crc);
 	if (n < 0)
-		return rf_fail(ctx, n, "crc32c: cannot read buffer 0");
+		return rf_fail(req, n, "crc32c: cannot read buffer 0");
 	rec->crc = crc;
 	add_bytes(rec, n);
-	return rf_set_result(ctx, n);
+	return rf_set_result(req, n);
 }
 RF_OPS(rf_crc32c, RF_PREP(rf_need_record), RF_ISSUE(rf_crc32c_issue));
 
-int RF_CALLBACK(rf_xor_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(rf_xor_issue, struct io_uring_bpf_req *req)
 {
 	struct rf_builtin_args *args;
-	int n = rf_payload_lookup(ctx, &args);
+	int n = rf_payload_lookup(req, &args);
 
 	if (n)
 		return n;
-	n = rf_xor_buf(ctx, 0, args->xor_key);
+	n = rf_xor_buf(req, 0, args->xor_key);
 	if (n < 0)
 		return n;
-	add_bytes(rf_record(ctx), n);
-	return rf_set_result(ctx, n);
+	add_bytes(rf_record(req), n);
+	return rf_set_result(req, n);
 }
 RF_OPS(rf_xor, RF_PREP(rf_need_payload), RF_ISSUE(rf_xor_issue));
 
-int RF_CALLBACK(rf_verify_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(rf_verify_issue, struct io_uring_bpf_req *req)
 {
 	struct rf_builtin_record *rec;
-	int err = rf_record_lookup(ctx, &rec);
+	int err = rf_record_lookup(req, &rec);
 
 	if (err)
 		return err;
 	if (rec->crc != rec->expect_crc)
-		return rf_fail_detail(ctx, -EBADMSG, rec->crc, "verify: crc mismatch");
-	return rf_set_result(ctx, 0);
+		return rf_fail_detail(req, -EBADMSG, rec->crc, "verify: crc mismatch");
+	return rf_set_result(req, 0);
 }
 RF_OPS(rf_verify, RF_PREP(rf_need_record), RF_ISSUE(rf_verify_issue));
 
-int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_req *req)
 {
 	struct rf_builtin_args *args;
 	u64 seen = __sync_fetch_and_add(&rf_inject_seen, 1) + 1;
-	int err = rf_payload_lookup(ctx, &args);
+	int err = rf_payload_lookup(req, &args);
 
 	if (err)
 		return err;
@@ -111,13 +111,13 @@ int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_req *ctx)
 	if (err >= 0 || err < -4095)
 		err = -EIO;
 	if (args->inject_every > 1 && seen % args->inject_every)
-		return rf_set_result(ctx, 0);
-	return rf_fail_detail(ctx, err, seen, "inject: injected error");
+		return rf_set_result(req, 0);
+	return rf_fail_detail(req, err, seen, "inject: injected error");
 }
 RF_OPS(rf_inject, RF_PREP(rf_need_payload), RF_ISSUE(rf_inject_issue));
 
-int RF_CALLBACK(rf_nop_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(rf_nop_issue, struct io_uring_bpf_req *req)
 {
-	return rf_set_result(ctx, 0);
+	return rf_set_result(req, 0);
 }
 RF_OPS(rf_nop, RF_ISSUE(rf_nop_issue));

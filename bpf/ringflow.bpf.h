@@ -5,7 +5,7 @@
  *	#include <ringflow.bpf.h>
  *
  * It pulls vmlinux.h of the ringflow kernel, libbpf's helpers, the shared layouts
- * (ringflow/layout.h), the kfuncs, op definition macros (RF_OPS, RF_CALLBACK),
+ * (ringflow/layout.h), the kfuncs (and rf_has_kfunc()), op definition macros (RF_OPS, RF_CALLBACK),
  * typed records and payloads (RF_CHAIN_RECORD, RF_PAYLOAD, rf_fail) and helpers
  * over request buffers (ringflow/buf.bpf.h).
  */
@@ -19,7 +19,6 @@
 #include <ringflow/layout.h>
 #include <ringflow/errno.bpf.h>
 #include <ringflow/kfuncs.bpf.h>
-#include <ringflow/compat.bpf.h>
 #include <ringflow/ops.bpf.h>
 #include <ringflow/maps.bpf.h>
 #include <ringflow/buf.bpf.h>

@@ -4,17 +4,17 @@
  *
  *	struct rf_buf_chunk ch;
  *
- *	rf_buf_for_each_chunk(ctx, 0, &ch) {		// read only
+ *	rf_buf_for_each_chunk(req, 0, &ch) {		// read only
  *		for (u32 k = 0; k < RF_CHUNK; k++)	// constant bound: see below
  *			sum += ch.data[k];		// bytes past ch.len: don't care
  *	}
  *	if (ch.err)
  *		return ch.err;
  *
- *	rf_buf_for_each_chunk_rw(ctx, 0, &ch) {	// read and write
+ *	rf_buf_for_each_chunk_rw(req, 0, &ch) {	// read and write
  *		for (u32 k = 0; k < RF_CHUNK; k++)
  *			ch.data[k] ^= 0x5a;
- *		if (rf_buf_chunk_store(ctx, &ch))	// no-op unless bounced
+ *		if (rf_buf_chunk_store(req, &ch))	// no-op unless bounced
  *			break;
  *	}
  *
@@ -50,11 +50,11 @@ struct rf_buf_chunk {
 	u8	bounce[RF_CHUNK] __attribute__((aligned(8)));
 };
 
-static __always_inline int rf__chunk_begin(struct io_uring_bpf_req *ctx, u32 buf,
+static __always_inline int rf__chunk_begin(struct io_uring_bpf_req *req, u32 buf,
 					   struct rf_buf_chunk *ch)
 {
 	ch->buf = buf;
-	ch->size = rf_buf_len(ctx, buf);
+	ch->size = rf_buf_len(req, buf);
 	ch->off = 0;
 	ch->len = 0;
 	ch->err = 0;
@@ -66,7 +66,7 @@ static __always_inline int rf__chunk_begin(struct io_uring_bpf_req *ctx, u32 buf
  * Maps chunk @i into ch (@rw: a writable window); false at the end of the buffer
  * or on error.
  */
-static __always_inline bool rf__chunk_map(struct io_uring_bpf_req *ctx,
+static __always_inline bool rf__chunk_map(struct io_uring_bpf_req *req,
 					  struct rf_buf_chunk *ch, int i, bool rw)
 {
 	u32 off = (u32)i * RF_CHUNK, n;
@@ -82,14 +82,14 @@ static __always_inline bool rf__chunk_map(struct io_uring_bpf_req *ctx,
 	/* windows where the kernel has them (and the page allows), else a copy */
 	if (n == RF_CHUNK && rf_has_kfunc(bpf_io_buf_window) &&
 	    rf_has_kfunc(bpf_io_buf_window_ro)) {
-		ch->data = rw ? bpf_io_buf_window(ctx, ch->buf, off, RF_CHUNK) :
-				(u8 *)bpf_io_buf_window_ro(ctx, ch->buf, off, RF_CHUNK);
+		ch->data = rw ? bpf_io_buf_window(req, ch->buf, off, RF_CHUNK) :
+				(u8 *)bpf_io_buf_window_ro(req, ch->buf, off, RF_CHUNK);
 		if (ch->data) {
 			ch->bounced = false;
 			return true;
 		}
 	}
-	ret = bpf_io_buf_load(ctx, ch->buf, off, ch->bounce, n);
+	ret = bpf_io_buf_load(req, ch->buf, off, ch->bounce, n);
 	if (ret < 0) {
 		ch->err = ret;
 		return false;
@@ -99,11 +99,11 @@ static __always_inline bool rf__chunk_map(struct io_uring_bpf_req *ctx,
 	return true;
 }
 
-#define rf__for_each_chunk(ctx, buf, ch, rw)					\
-	for (int ___i = rf__chunk_begin(ctx, buf, ch), ___once = 1; ___once;	\
+#define rf__for_each_chunk(req, buf, ch, rw)					\
+	for (int ___i = rf__chunk_begin(req, buf, ch), ___once = 1; ___once;	\
 	     ___once = 0)							\
 		bpf_for(___i, 0, ((ch)->size + RF_CHUNK - 1) / RF_CHUNK)	\
-			if (!rf__chunk_map(ctx, ch, ___i, rw))			\
+			if (!rf__chunk_map(req, ch, ___i, rw))			\
 				break;						\
 			else
 
@@ -112,15 +112,15 @@ static __always_inline bool rf__chunk_map(struct io_uring_bpf_req *ctx,
  * with *@ch holding it, read-only. `break` ends the walk; after it, @ch->err is 0
  * or -errno.
  */
-#define rf_buf_for_each_chunk(ctx, buf, ch) rf__for_each_chunk(ctx, buf, ch, false)
+#define rf_buf_for_each_chunk(req, buf, ch) rf__for_each_chunk(req, buf, ch, false)
 /* The same, with chunks the body may change (then call rf_buf_chunk_store()). */
-#define rf_buf_for_each_chunk_rw(ctx, buf, ch) rf__for_each_chunk(ctx, buf, ch, true)
+#define rf_buf_for_each_chunk_rw(req, buf, ch) rf__for_each_chunk(req, buf, ch, true)
 
 /*
  * Makes a changed chunk the buffer's: nothing to do for a window, the copy
  * written back otherwise. 0 or -errno.
  */
-static __always_inline int rf_buf_chunk_store(struct io_uring_bpf_req *ctx,
+static __always_inline int rf_buf_chunk_store(struct io_uring_bpf_req *req,
 					      struct rf_buf_chunk *ch)
 {
 	u32 n = ch->len;
@@ -130,7 +130,7 @@ static __always_inline int rf_buf_chunk_store(struct io_uring_bpf_req *ctx,
 		return 0;
 	if (n > RF_CHUNK)
 		return -EINVAL;
-	ret = bpf_io_buf_store(ctx, ch->buf, ch->off, ch->bounce, n);
+	ret = bpf_io_buf_store(req, ch->buf, ch->off, ch->bounce, n);
 	return ret < 0 ? ret : 0;
 }
 
@@ -140,10 +140,10 @@ static __always_inline int rf_buf_chunk_store(struct io_uring_bpf_req *ctx,
  * Needs the bpf_io_buf_crc32c() kfunc: guard with rf_has_kfunc() where a kernel
  * may lack it.
  */
-static __always_inline int rf_crc32c_buf(struct io_uring_bpf_req *ctx, u32 buf, u32 *crc)
+static __always_inline int rf_crc32c_buf(struct io_uring_bpf_req *req, u32 buf, u32 *crc)
 {
-	u32 len = rf_buf_len(ctx, buf);
-	s64 c = bpf_io_buf_crc32c(ctx, buf, 0, len, ~0U);
+	u32 len = rf_buf_len(req, buf);
+	s64 c = bpf_io_buf_crc32c(req, buf, 0, len, ~0U);
 
 	if (c < 0)
 		return (int)c;
@@ -155,18 +155,18 @@ static __always_inline int rf_crc32c_buf(struct io_uring_bpf_req *ctx, u32 buf, 
  * XORs buffer @buf in place with a 4-byte @key repeated (byte k of the buffer
  * with byte k % 4 of the key, little-endian). Returns bytes done or -errno.
  */
-static __always_inline int rf_xor_buf(struct io_uring_bpf_req *ctx, u32 buf, u32 key)
+static __always_inline int rf_xor_buf(struct io_uring_bpf_req *req, u32 buf, u32 key)
 {
 	u64 k8 = (u64)key << 32 | key;
 	struct rf_buf_chunk ch;
 	int err = 0;
 
-	rf_buf_for_each_chunk_rw(ctx, buf, &ch) {
+	rf_buf_for_each_chunk_rw(req, buf, &ch) {
 		/* whole chunk, 8-byte words, constant bound; RF_CHUNK is a multiple
 		 * of 8, so the key phase restarts at every chunk */
 		for (u32 k = 0; k < RF_CHUNK / 8; k++)
 			((u64 *)ch.data)[k] ^= k8;
-		err = rf_buf_chunk_store(ctx, &ch);
+		err = rf_buf_chunk_store(req, &ch);
 		if (err)
 			break;
 	}

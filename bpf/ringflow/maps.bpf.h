@@ -4,14 +4,14 @@
  *
  *	struct my_record { u32 crc; };
  *	struct my_args { u32 key; };
- *	RF_CHAIN_RECORD(struct my_record, 1024);  // map rf_records, rf_record(ctx)
- *	RF_PAYLOAD(struct my_args, 1024);         // map rf_payloads, rf_payload(ctx)
+ *	RF_CHAIN_RECORD(struct my_record, 1024);  // map rf_records, rf_record(req)
+ *	RF_PAYLOAD(struct my_args, 1024);         // map rf_payloads, rf_payload(req)
  *
  * Both maps are BPF_F_MMAPABLE arrays that userspace maps (object.h): one record
  * per chain in flight, one payload slot per request in flight. Objects added to one
  * rf_object share one pair of maps, so ops of several objects (yours and the
  * built-in ones) work on one chain's record. Entries are found through the
- * references the SDK puts in ctx->args[0] (record) and ctx->args[1] (payload), and
+ * references the SDK puts in req->args[0] (record) and req->args[1] (payload), and
  * a reference is refused unless it names a live entry of this very map: a request
  * can never touch the record or arguments of another chain, nor another map's.
  *
@@ -60,45 +60,55 @@
 /* The helpers these macros define are used by some ops and not by others. */
 #define rf__helper static __always_inline __attribute__((unused))
 
-/* The record map and the header accessor rf_fail() uses; value_type starts with it. */
-#define rf__records(value_type, max)						\
-	rf__mmapable_array(rf_records, value_type, max);			\
-	rf__helper struct rf_record_hdr *rf__record_hdr(struct io_uring_bpf_req *ctx) \
+/*
+ * A typed map of entries { hdr_type hdr; type member; } named @map, with
+ * lookup(req, &p) -> 0 or -errno (above) and get(req) -> p or NULL, p pointing at
+ * the member of the entry the reference in req->args[@arg] names. The SDK finds
+ * the member right after the header (the record's type is read from BTF by the
+ * name "rec": sdk/src/record_type.c).
+ */
+#define rf__typed_map(map, value, hdr_type, member, type, max, arg, lookup, get) \
+	struct value {								\
+		hdr_type hdr;							\
+		type member;							\
+	};									\
+	_Static_assert(__builtin_offsetof(struct value, member) == sizeof(hdr_type), \
+		       #type " must not need more than 8-byte alignment");	\
+	rf__mmapable_array(map, struct value, max);				\
+	rf__helper int lookup(struct io_uring_bpf_req *req, type **out)		\
+	{									\
+		struct value *v;						\
+		int err = rf__lookup(&map, req->args[arg], &v);			\
+		*out = v ? &v->member : NULL;					\
+		return err;							\
+	}									\
+	rf__helper type *get(struct io_uring_bpf_req *req)			\
+	{									\
+		type *p;							\
+		lookup(req, &p);						\
+		return p;							\
+	}
+
+/* The header of the chain's record, which rf_fail() and rf_steer_next() write. */
+#define rf__record_hdr_helper							\
+	rf__helper struct rf_record_hdr *rf__record_hdr(struct io_uring_bpf_req *req) \
 	{									\
 		struct rf_record_hdr *h;					\
-		rf__lookup(&rf_records, ctx->args[RF_ARG_RECORD], &h);		\
+		rf__lookup(&rf_records, req->args[RF_ARG_RECORD], &h);		\
 		return h;							\
 	}
 
 /*
  * The chain record map with a record of @record_type after the SDK's header:
- * rf_record_lookup(ctx, &rec) -> 0 or -errno (above) and rf_record(ctx) -> the
+ * rf_record_lookup(req, &rec) -> 0 or -errno (above) and rf_record(req) -> the
  * record or NULL. Ops of objects sharing one rf_object must agree on the start of
  * the record: each object's type is the record's type or a leading part of it
  * (rf_object_share() checks).
  */
 #define RF_CHAIN_RECORD(record_type, max)					\
-	struct rf_record_value {						\
-		struct rf_record_hdr hdr;					\
-		record_type rec;						\
-	};									\
-	_Static_assert(__builtin_offsetof(struct rf_record_value, rec) ==	\
-		       sizeof(struct rf_record_hdr),				\
-		       "records must not need more than 8-byte alignment");	\
-	rf__records(struct rf_record_value, max)				\
-	rf__helper int rf_record_lookup(struct io_uring_bpf_req *ctx, record_type **rec) \
-	{									\
-		struct rf_record_value *v;					\
-		int err = rf__lookup(&rf_records, ctx->args[RF_ARG_RECORD], &v); \
-		*rec = v ? &v->rec : NULL;					\
-		return err;							\
-	}									\
-	rf__helper record_type *rf_record(struct io_uring_bpf_req *ctx)		\
-	{									\
-		record_type *rec;						\
-		rf_record_lookup(ctx, &rec);					\
-		return rec;							\
-	}
+	rf__typed_map(rf_records, rf_record_value, struct rf_record_hdr, rec,	\
+		      record_type, max, RF_ARG_RECORD, rf_record_lookup, rf_record) \
+	rf__record_hdr_helper
 
 /*
  * The chain record map for ops that keep nothing in the record but report
@@ -108,33 +118,18 @@
 	struct rf_record_value {						\
 		struct rf_record_hdr hdr;					\
 	};									\
-	rf__records(struct rf_record_value, max)
+	rf__mmapable_array(rf_records, struct rf_record_value, max);		\
+	rf__record_hdr_helper
 
 /*
- * The payload map, with rf_payload_lookup(ctx, &args) -> 0 or -errno (above) and
- * rf_payload(ctx) -> args or NULL. Read payloads in prep or issue: the slot is
+ * The payload map, with rf_payload_lookup(req, &args) -> 0 or -errno (above) and
+ * rf_payload(req) -> args or NULL. Read payloads in prep or issue: the slot is
  * recycled once the request completed. Payload slots belong to one request each,
  * so objects sharing the map may each use their own args_type.
  */
 #define RF_PAYLOAD(args_type, max)						\
-	struct rf_payload_value {						\
-		struct rf_payload_hdr hdr;					\
-		args_type args;							\
-	};									\
-	rf__mmapable_array(rf_payloads, struct rf_payload_value, max);		\
-	rf__helper int rf_payload_lookup(struct io_uring_bpf_req *ctx, args_type **args) \
-	{									\
-		struct rf_payload_value *v;					\
-		int err = rf__lookup(&rf_payloads, ctx->args[RF_ARG_PAYLOAD], &v); \
-		*args = v ? &v->args : NULL;					\
-		return err;							\
-	}									\
-	rf__helper args_type *rf_payload(struct io_uring_bpf_req *ctx)		\
-	{									\
-		args_type *args;						\
-		rf_payload_lookup(ctx, &args);					\
-		return args;							\
-	}
+	rf__typed_map(rf_payloads, rf_payload_value, struct rf_payload_hdr, args, \
+		      args_type, max, RF_ARG_PAYLOAD, rf_payload_lookup, rf_payload)
 
 #define rf__fail(_ctx, _err, _detail, _flags, _reason) ({			\
 	_Static_assert(sizeof(_reason) <= RF_REASON_LEN, "reason too long");	\
@@ -155,13 +150,13 @@
  * Raises an error for userspace: the first op of a chain that calls it records
  * -errno, its stage, its flags, a @detail value (rf_fail_detail) and a @reason (a
  * string literal) in the chain record's header, which the chain's report shows.
- * Evaluates to @err, so `return rf_fail(ctx, -EBADMSG, "crc mismatch");` fails the
+ * Evaluates to @err, so `return rf_fail(req, -EBADMSG, "crc mismatch");` fails the
  * request too. Needs RF_CHAIN_RECORD() or RF_CHAIN_HEADER(); in a chain without a
  * record only the errno reaches userspace.
  */
-#define rf_fail_detail(ctx, err, detail, reason) \
-	rf__fail(ctx, err, detail, RF_FAIL_DETAIL, reason)
-#define rf_fail(ctx, err, reason) rf__fail(ctx, err, 0, 0, reason)
+#define rf_fail_detail(req, err, detail, reason) \
+	rf__fail(req, err, detail, RF_FAIL_DETAIL, reason)
+#define rf_fail(req, err, reason) rf__fail(req, err, 0, 0, reason)
 
 /*
  * From issue: the next read or write of the chain goes to @pos and moves @len

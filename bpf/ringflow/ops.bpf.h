@@ -3,9 +3,9 @@
  * Defining ops without struct_ops boilerplate (in the spirit of scx's
  * BPF_STRUCT_OPS / SCX_OPS_DEFINE):
  *
- *	int RF_CALLBACK(hello_issue, struct io_uring_bpf_req *ctx)
+ *	int RF_CALLBACK(hello_issue, struct io_uring_bpf_req *req)
  *	{
- *		return rf_set_result(ctx, 42);
+ *		return rf_set_result(req, 42);
  *	}
  *	RF_OPS(hello, RF_ISSUE(hello_issue));
  *
@@ -17,26 +17,12 @@
 #define RINGFLOW_OPS_BPF_H
 
 /*
- * A callback: int (ctx) for prep and issue, void (ctx, int res) for fail, void
- * (ctx) for cleanup. Like libbpf's BPF_PROG, but the raw argument array has its
- * own name, so that the typed argument can be called ctx.
+ * A callback: int (req) for prep and issue, void (req, int res) for fail, void
+ * (req) for cleanup. As scx's BPF_STRUCT_OPS: a struct_ops program whose typed
+ * arguments libbpf's BPF_PROG unpacks from the raw context, which BPF_PROG calls
+ * ctx (so the request is called req, not ctx).
  */
-#define rf__cast1(a)		(void *)rf__raw[0]
-#define rf__cast2(a, b)		(void *)rf__raw[0], rf__raw[1]
-#define RF_CALLBACK(name, args...)						\
-	name(unsigned long long *rf__raw);					\
-	static __always_inline typeof(name(0))					\
-	____##name(unsigned long long *rf__raw, ##args);			\
-	SEC("struct_ops/" #name)						\
-	typeof(name(0)) name(unsigned long long *rf__raw)			\
-	{									\
-		_Pragma("GCC diagnostic push")					\
-		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")		\
-		return ____##name(rf__raw, ___bpf_apply(rf__cast, ___bpf_narg(args))(args)); \
-		_Pragma("GCC diagnostic pop")					\
-	}									\
-	static __always_inline typeof(name(0))					\
-	____##name(unsigned long long *rf__raw, ##args)
+#define RF_CALLBACK(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
 
 #define RF_PREP(fn)	.prep = (void *)(fn)
 #define RF_ISSUE(fn)	.issue = (void *)(fn)
@@ -51,22 +37,22 @@
 	}
 
 /* The request as its callbacks see it. */
-static __always_inline unsigned int rf_stage(const struct io_uring_bpf_req *ctx)
+static __always_inline unsigned int rf_stage(const struct io_uring_bpf_req *req)
 {
-	return RF_UDATA_STAGE(ctx->user_data);
+	return RF_UDATA_STAGE(req->user_data);
 }
 
-static __always_inline u32 rf_op_flags(const struct io_uring_bpf_req *ctx)
+static __always_inline u32 rf_op_flags(const struct io_uring_bpf_req *req)
 {
-	return ctx->op_flags;
+	return req->op_flags;
 }
 
 /* Length of buffer @i of the request, 0 when it has no such buffer. */
-static __always_inline u32 rf_buf_len(const struct io_uring_bpf_req *ctx, u32 i)
+static __always_inline u32 rf_buf_len(const struct io_uring_bpf_req *req, u32 i)
 {
-	if (i >= ctx->nr_bufs || i >= sizeof(ctx->buf_len) / sizeof(ctx->buf_len[0]))
+	if (i >= req->nr_bufs || i >= sizeof(req->buf_len) / sizeof(req->buf_len[0]))
 		return 0;
-	return ctx->buf_len[i];
+	return req->buf_len[i];
 }
 
 /*
@@ -76,15 +62,15 @@ static __always_inline u32 rf_buf_len(const struct io_uring_bpf_req *ctx, u32 i)
  * (-EPERM outside issue, -EALREADY, -ENOLINK / -ENOENT when no stage follows,
  * -EOPNOTSUPP before a link timeout). Steering is rf_steer_next() (maps.bpf.h).
  */
-static __always_inline int rf_chain_done(struct io_uring_bpf_req *ctx)
+static __always_inline int rf_chain_done(struct io_uring_bpf_req *req)
 {
-	return bpf_io_chain_done(ctx);
+	return bpf_io_chain_done(req);
 }
 
-/* Sets the CQE result and returns 0, so `return rf_set_result(ctx, n);` works. */
-static __always_inline int rf_set_result(struct io_uring_bpf_req *ctx, s32 res)
+/* Sets the CQE result and returns 0, so `return rf_set_result(req, n);` works. */
+static __always_inline int rf_set_result(struct io_uring_bpf_req *req, s32 res)
 {
-	bpf_io_set_result(ctx, res);
+	bpf_io_set_result(req, res);
 	return 0;
 }
 

@@ -4,9 +4,9 @@
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-int RF_CALLBACK(hello_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(hello_issue, struct io_uring_bpf_req *req)
 {
-	return rf_set_result(ctx, 42 + (s32)rf_op_flags(ctx));
+	return rf_set_result(req, 42 + (s32)rf_op_flags(req));
 }
 
 RF_OPS(hello, RF_ISSUE(hello_issue));

@@ -4,33 +4,25 @@
  * userspace filled through mapped memory, and the answer goes to the chain record.
  */
 #include <ringflow.bpf.h>
+#include <calc.h>
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
-
-struct calc_args {
-	s64 a, b;
-	char op;		/* '+', '-', '*' */
-};
-
-struct calc_record {
-	s64 value;
-};
 
 RF_CHAIN_RECORD(struct calc_record, 64);
 RF_PAYLOAD(struct calc_args, 64);
 
 /* Refuse a bad slot at submission, before anything runs. */
-int RF_CALLBACK(calc_prep, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(calc_prep, struct io_uring_bpf_req *req)
 {
 	struct calc_args *args;
 
-	return rf_payload_lookup(ctx, &args);
+	return rf_payload_lookup(req, &args);
 }
 
-int RF_CALLBACK(calc_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(calc_issue, struct io_uring_bpf_req *req)
 {
-	struct calc_args *args = rf_payload(ctx);
-	struct calc_record *rec = rf_record(ctx);
+	struct calc_args *args = rf_payload(req);
+	struct calc_record *rec = rf_record(req);
 
 	if (!args || !rec)
 		return -ESTALE;
@@ -45,9 +37,9 @@ int RF_CALLBACK(calc_issue, struct io_uring_bpf_req *ctx)
 		rec->value = args->a * args->b;
 		break;
 	default:
-		return rf_fail_detail(ctx, -EINVAL, args->op, "calc: unknown operator");
+		return rf_fail_detail(req, -EINVAL, args->op, "calc: unknown operator");
 	}
-	return rf_set_result(ctx, 0);
+	return rf_set_result(req, 0);
 }
 
 RF_OPS(calc, RF_PREP(calc_prep), RF_ISSUE(calc_issue));

@@ -3,21 +3,14 @@
  * Tutorial 2: arguments through a payload map, results through the chain record.
  * rf_stage_payload() hands out a slot of the mmapped payload map: writing the
  * arguments is a plain store, no bpf() call; the SQE carries the slot reference.
+ * The payload and record types are in include/calc.h, which payload.bpf.c includes
+ * too.
  */
+#include <calc.h>
 #include "example.h"
 #include "payload.skel.h"
 
 #define CALC_SLOT 0
-
-/* Mirrors the BPF side's types (07-shared puts them in one header for both). */
-struct calc_args {
-	int64_t a, b;
-	char op;
-};
-
-struct calc_record {
-	int64_t value;
-};
 
 static const struct calc_args problems[] = {
 	{ 6, 7, '*' }, { 40, 2, '+' }, { 50, 8, '-' }, { 1, 1, '/' },
@@ -51,7 +44,8 @@ int main(void)
 	check(rf_object_open(skel->obj, &obj), "creating the record and payload maps");
 	check(rf_load_skeleton(skel->skeleton), "loading");
 	check(payload__attach(skel), "attaching");
-	check(rf_object_payload_size(obj) >= sizeof(struct calc_args) ? 0 : -1, "payload size");
+	expect(rf_object_payload_size(obj) >= sizeof(struct calc_args),
+	       "a payload slot holds a struct calc_args");
 	check(rf_ring_create(NULL, &ring), "creating the ring");
 	check(rf_ring_bind(ring, CALC_SLOT, skel->links.calc), "binding");
 

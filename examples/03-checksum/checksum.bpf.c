@@ -4,30 +4,26 @@
  * read filled and leaves the CRC32C in the chain record for userspace.
  */
 #include <ringflow.bpf.h>
+#include <sum_record.h>
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-struct sum_record {
-	u32 crc;
-	u32 len;
-};
-
 RF_CHAIN_RECORD(struct sum_record, 64);
 
-int RF_CALLBACK(sum_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(sum_issue, struct io_uring_bpf_req *req)
 {
-	struct sum_record *rec = rf_record(ctx);
+	struct sum_record *rec = rf_record(req);
 	u32 crc;
 	int n;
 
 	if (!rec)
 		return -ESTALE;
-	n = rf_crc32c_buf(ctx, 0, &crc);
+	n = rf_crc32c_buf(req, 0, &crc);
 	if (n < 0)
-		return rf_fail(ctx, n, "sum: cannot read the buffer");
+		return rf_fail(req, n, "sum: cannot read the buffer");
 	rec->crc = crc;
 	rec->len = (u32)n;
-	return rf_set_result(ctx, n);
+	return rf_set_result(req, n);
 }
 
 RF_OPS(sum, RF_ISSUE(sum_issue));

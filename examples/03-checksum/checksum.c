@@ -8,17 +8,13 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sum_record.h>
 #include "example.h"
 #include "checksum.skel.h"
 
 #define SUM_SLOT 0
 #define BLOCK 4096
 #define BLOCKS 4
-
-struct sum_record {
-	uint32_t crc;
-	uint32_t len;
-};
 
 static char blocks[BLOCKS][BLOCK];
 
@@ -53,7 +49,7 @@ int main(void)
 	out = scratch_file();
 	for (int b = 0; b < BLOCKS; b++) {
 		memset(copy, 'a' + b, sizeof(copy));
-		check(pwrite(in, copy, BLOCK, (off_t)b * BLOCK) != BLOCK, "writing the input");
+		check_io(pwrite(in, copy, BLOCK, (off_t)b * BLOCK), BLOCK, "writing the input");
 	}
 
 	for (uintptr_t b = 0; b < BLOCKS; b++) {
@@ -69,8 +65,8 @@ int main(void)
 	check(rf_ring_drain(ring, print_sum, NULL) != BLOCKS, "running");
 
 	for (int b = 0; b < BLOCKS; b++) {
-		check(pread(out, copy, BLOCK, (off_t)b * BLOCK) != BLOCK, "reading the output");
-		check(memcmp(copy, blocks[b], BLOCK) != 0, "comparing the output");
+		check_io(pread(out, copy, BLOCK, (off_t)b * BLOCK), BLOCK, "reading the output");
+		expect(memcmp(copy, blocks[b], BLOCK) == 0, "the output matches the input");
 	}
 	printf("output file matches the input\n");
 

@@ -4,37 +4,33 @@
  * check compares it with what userspace expected and fails the chain if not.
  */
 #include <ringflow.bpf.h>
+#include <verify_record.h>
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
-struct verify_record {
-	u32 crc;		/* written by sum */
-	u32 expect;		/* written by userspace */
-};
-
 RF_CHAIN_RECORD(struct verify_record, 64);
 
-int RF_CALLBACK(sum_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(sum_issue, struct io_uring_bpf_req *req)
 {
-	struct verify_record *rec = rf_record(ctx);
+	struct verify_record *rec = rf_record(req);
 	int n;
 
 	if (!rec)
 		return -ESTALE;
-	n = rf_crc32c_buf(ctx, 0, &rec->crc);
-	return n < 0 ? n : rf_set_result(ctx, n);
+	n = rf_crc32c_buf(req, 0, &rec->crc);
+	return n < 0 ? n : rf_set_result(req, n);
 }
 RF_OPS(sum, RF_ISSUE(sum_issue));
 
-int RF_CALLBACK(check_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(check_issue, struct io_uring_bpf_req *req)
 {
-	struct verify_record *rec = rf_record(ctx);
+	struct verify_record *rec = rf_record(req);
 
 	if (!rec)
 		return -ESTALE;
 	/* the failure and its reason reach userspace through the record header */
 	if (rec->crc != rec->expect)
-		return rf_fail_detail(ctx, -EBADMSG, rec->crc, "check: checksum mismatch");
-	return rf_set_result(ctx, 0);
+		return rf_fail_detail(req, -EBADMSG, rec->crc, "check: checksum mismatch");
+	return rf_set_result(req, 0);
 }
 RF_OPS(check, RF_ISSUE(check_issue));

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <verify_record.h>
 #include "example.h"
 #include "verify.skel.h"
 
@@ -15,11 +16,6 @@ enum { SUM_SLOT, CHECK_SLOT };
 #define BLOCK 1024
 #define BLOCKS 3
 #define BAD_BLOCK 1
-
-struct verify_record {
-	uint32_t crc;
-	uint32_t expect;
-};
 
 static char blocks[BLOCKS][BLOCK];
 
@@ -48,7 +44,7 @@ int main(void)
 		expect[b] = rf_crc32c_mem(data, sizeof(data));
 		if (b == BAD_BLOCK)
 			data[100] ^= 0x20;	/* bit rot after the checksum was taken */
-		check(pwrite(in, data, BLOCK, (off_t)b * BLOCK) != BLOCK, "writing the input");
+		check_io(pwrite(in, data, BLOCK, (off_t)b * BLOCK), BLOCK, "writing the input");
 	}
 
 	for (uintptr_t b = 0; b < BLOCKS; b++) {

@@ -8,13 +8,9 @@
  * record's type is the pipeline's, this op never touches it.
  */
 #include <ringflow.bpf.h>
+#include <inject_args.h>
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
-
-struct inject_args {
-	s32 err;		/* -errno to fail with */
-	u32 every;		/* fail every Nth request (0 or 1: every one) */
-};
 
 RF_CHAIN_HEADER(64);
 RF_PAYLOAD(struct inject_args, 64);
@@ -23,27 +19,27 @@ RF_PAYLOAD(struct inject_args, 64);
 __u64 requests;
 
 /* Refuse a bad payload at submission, before anything of the chain runs. */
-int RF_CALLBACK(inject_prep, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(inject_prep, struct io_uring_bpf_req *req)
 {
 	struct inject_args *args;
-	int err = rf_payload_lookup(ctx, &args);
+	int err = rf_payload_lookup(req, &args);
 
 	if (!err && (args->err >= 0 || args->err < -4095))
 		err = -EINVAL;
 	return err;
 }
 
-int RF_CALLBACK(inject_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(inject_issue, struct io_uring_bpf_req *req)
 {
 	struct inject_args *args;
 	u64 n = __sync_fetch_and_add(&requests, 1) + 1;
-	int err = rf_payload_lookup(ctx, &args);
+	int err = rf_payload_lookup(req, &args);
 
 	if (err)
 		return err;
 	if (args->every > 1 && n % args->every)
-		return rf_set_result(ctx, 0);
-	return rf_fail_detail(ctx, args->err, n, "inject: injected failure");
+		return rf_set_result(req, 0);
+	return rf_fail_detail(req, args->err, n, "inject: injected failure");
 }
 
 RF_OPS(inject, RF_PREP(inject_prep), RF_ISSUE(inject_issue));

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <inject_args.h>
 #include "example.h"
 #include "inject.skel.h"
 #include "rf_builtin.skel.h"
@@ -18,11 +19,6 @@ enum { CRC_SLOT, INJECT_SLOT };
 #define CHAINS 9
 #define EVERY 3
 #define BLOCK 512
-
-struct inject_args {
-	int32_t err;
-	uint32_t every;
-};
 
 static char blocks[CHAINS][BLOCK];
 
@@ -42,7 +38,7 @@ static void count(const struct rf_chain_result *r, void *arg)
 		return;
 	}
 	/* the stage before inject left its checksum in the shared record */
-	check(rec->crc != rf_crc32c_mem(blocks[b], BLOCK), "checking the crc32c");
+	expect(rec->crc == rf_crc32c_mem(blocks[b], BLOCK), "the record has the block's crc32c");
 	t->ok++;
 }
 
@@ -74,7 +70,7 @@ int main(void)
 	out = scratch_file();
 	for (int b = 0; b < CHAINS; b++) {
 		memset(data, 'a' + b, sizeof(data));
-		check(pwrite(in, data, BLOCK, (off_t)b * BLOCK) != BLOCK, "writing the input");
+		check_io(pwrite(in, data, BLOCK, (off_t)b * BLOCK), BLOCK, "writing the input");
 	}
 	for (uintptr_t b = 0; b < CHAINS; b++) {
 		struct rf_chain *c = check_ptr(rf_chain_new(ring, obj), "new chain");
@@ -98,9 +94,10 @@ int main(void)
 		bool failed = b % EVERY == EVERY - 1;
 
 		memset(data, 0, sizeof(data));
-		check(pread(out, data, BLOCK, (off_t)b * BLOCK) < 0, "reading the output");
-		check(failed ? data[0] != 0 : memcmp(data, blocks[b], BLOCK) != 0,
-		      "checking the output");
+		check_errno(pread(out, data, BLOCK, (off_t)b * BLOCK) < 0 ? -errno : 0,
+			    "reading the output");
+		expect(failed ? data[0] == 0 : memcmp(data, blocks[b], BLOCK) == 0,
+		       "the blocks of chains that went through are written, the others not");
 	}
 	printf("output: the blocks of chains that went through match the input; the "
 	       "others were never written\n");

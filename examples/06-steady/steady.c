@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <string.h>
 #include <zlib.h>
+#include <copy_record.h>
 #include "example.h"
 #include "steady.skel.h"
 #include "rf_builtin.skel.h"
@@ -25,13 +26,6 @@ enum { ADLER_SLOT, CRC_SLOT };
 #define BLOCK	65536
 #define BLOCKS	64
 #define WINDOW	8
-
-/* Mirrors the BPF side's record (07-shared puts such types in one header). */
-struct copy_record {
-	struct rf_builtin_record builtin;
-	uint32_t adler;
-	uint32_t resv;
-};
 
 struct copy {
 	unsigned char	*input;		/* the file's content, to check against */
@@ -56,8 +50,8 @@ static void block_done(const struct rf_chain_result *r, void *arg)
 		fprintf(stderr, "block %u: %s\n", cp->owner[buf], line);
 		exit(1);
 	}
-	check(rec->builtin.crc != rf_crc32c_mem(want, BLOCK), "checking the crc32c");
-	check(rec->adler != adler32(1, want, BLOCK), "checking the adler-32");
+	expect(rec->builtin.crc == rf_crc32c_mem(want, BLOCK), "the record has the block's crc32c");
+	expect(rec->adler == adler32(1, want, BLOCK), "the record has the block's adler-32");
 	cp->free[cp->nr_free++] = buf;
 	cp->copied++;
 }
@@ -115,7 +109,7 @@ int main(void)
 		input[i] = (unsigned char)rand();
 	in = scratch_file();
 	out = scratch_file();
-	check(pwrite(in, input, sizeof(input), 0) != (ssize_t)sizeof(input), "writing the input");
+	check_io(pwrite(in, input, sizeof(input), 0), sizeof(input), "writing the input");
 	cp.input = input;
 	for (unsigned int i = 0; i < WINDOW; i++)
 		cp.free[cp.nr_free++] = i;
@@ -131,8 +125,9 @@ int main(void)
 	       cp.full);
 
 	for (unsigned int b = 0; b < BLOCKS; b++) {
-		check(pread(out, output, BLOCK, (off_t)b * BLOCK) != BLOCK, "reading the output");
-		check(memcmp(output, input + (size_t)b * BLOCK, BLOCK) != 0, "comparing the output");
+		check_io(pread(out, output, BLOCK, (off_t)b * BLOCK), BLOCK, "reading the output");
+		expect(memcmp(output, input + (size_t)b * BLOCK, BLOCK) == 0,
+		       "the output matches the input");
 	}
 	printf("  output file matches the input byte for byte\n");
 

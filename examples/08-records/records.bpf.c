@@ -16,53 +16,53 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 RF_CHAIN_RECORD(struct log_walk, 64);
 
 /* Which record of the chain a stage works on. */
-static __always_inline u32 record_of(const struct io_uring_bpf_req *ctx)
+static __always_inline u32 record_of(const struct io_uring_bpf_req *req)
 {
-	return (rf_stage(ctx) / LOG_STAGES_PER_RECORD) % LOG_RECORDS_PER_CHAIN;
+	return (rf_stage(req) / LOG_STAGES_PER_RECORD) % LOG_RECORDS_PER_CHAIN;
 }
 
-int RF_CALLBACK(parse_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(parse_issue, struct io_uring_bpf_req *req)
 {
 	const struct log_header *h;
 	struct log_walk *walk;
-	u32 r = record_of(ctx);
-	int err = rf_record_lookup(ctx, &walk);
+	u32 r = record_of(req);
+	int err = rf_record_lookup(req, &walk);
 
 	if (err)
 		return err;
-	h = (const void *)bpf_io_buf_window_ro(ctx, 0, 0, sizeof(*h));
+	h = (const void *)bpf_io_buf_window_ro(req, 0, 0, sizeof(*h));
 	if (!h)
-		return rf_fail(ctx, -EFAULT, "parse_header: no header in buffer 0");
+		return rf_fail(req, -EFAULT, "parse_header: no header in buffer 0");
 	if (!h->len)		/* the end of the log: the rest of the chain does not run */
-		return rf_chain_done(ctx);
+		return rf_chain_done(req);
 	if (h->len > LOG_MAX_BODY)
-		return rf_fail_detail(ctx, -EBADMSG, h->len, "parse_header: body over 4 KiB");
+		return rf_fail_detail(req, -EBADMSG, h->len, "parse_header: body over 4 KiB");
 	walk->len[r] = h->len;
 	walk->crc[r] = h->crc;
 	/* the body follows its header: read exactly it */
-	return rf_steer_next(ctx, walk->next + sizeof(*h), h->len);
+	return rf_steer_next(req, walk->next + sizeof(*h), h->len);
 }
 
-int RF_CALLBACK(check_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(check_issue, struct io_uring_bpf_req *req)
 {
 	struct log_walk *walk;
-	u32 r = record_of(ctx), len;
+	u32 r = record_of(req), len;
 	s64 crc;
-	int err = rf_record_lookup(ctx, &walk);
+	int err = rf_record_lookup(req, &walk);
 
 	if (err)
 		return err;
 	len = walk->len[r];
-	crc = bpf_io_buf_crc32c(ctx, 0, 0, len, ~0U);
+	crc = bpf_io_buf_crc32c(req, 0, 0, len, ~0U);
 	if (crc < 0)
-		return rf_fail(ctx, (int)crc, "check_body: cannot read the body");
+		return rf_fail(req, (int)crc, "check_body: cannot read the body");
 	if (~(u32)crc != walk->crc[r])
-		return rf_fail_detail(ctx, -EBADMSG, ~(u32)crc, "check_body: crc32c mismatch");
+		return rf_fail_detail(req, -EBADMSG, ~(u32)crc, "check_body: crc32c mismatch");
 	walk->next += sizeof(struct log_header) + len;
 	walk->records++;
 	/* on to the next record's header, unless this is the chain's last stage */
-	if (rf_stage(ctx) + 1 < LOG_CHAIN_STAGES)
-		return rf_steer_next(ctx, walk->next, RF_STEER_KEEP_LEN);
+	if (rf_stage(req) + 1 < LOG_CHAIN_STAGES)
+		return rf_steer_next(req, walk->next, RF_STEER_KEEP_LEN);
 	return 0;
 }
 

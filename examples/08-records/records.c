@@ -68,7 +68,7 @@ static void write_log(int fd, struct log *log)
 	}
 	memset(log->bytes + log->size, 0, sizeof(struct log_header));	/* the end */
 	log->size += sizeof(struct log_header);
-	check(pwrite(fd, log->bytes, log->size, 0) != (ssize_t)log->size, "writing the log");
+	check_io(pwrite(fd, log->bytes, log->size, 0), log->size, "writing the log");
 }
 
 /* One chain of LOG_RECORDS_PER_CHAIN records from @pos on. */
@@ -96,12 +96,13 @@ static void check_record(const struct rf_chain_result *r, const struct reader *r
 	unsigned int i = rd->record + k, s = k * LOG_STAGES_PER_RECORD + 2;
 	const struct log *log = rd->log;
 
-	check(i >= NR_RECORDS, "counting records: more than were written");
-	check(r->pos[s] != log->body_pos[i] || r->len[s] != log->body_len[i] ||
-	      r->res[s] != (__s32)log->body_len[i], "checking where a body was read");
-	check(memcmp(bodies[k], log->bytes + log->body_pos[i], log->body_len[i]) != 0,
-	      "comparing a body byte for byte");
-	check(walk->crc[k] != rf_crc32c_mem(bodies[k], walk->len[k]), "checking a crc32c");
+	expect(i < NR_RECORDS, "no more records are read than were written");
+	expect(r->pos[s] == log->body_pos[i] && r->len[s] == log->body_len[i] &&
+	       r->res[s] == (__s32)log->body_len[i], "a body is read where its header says");
+	expect(memcmp(bodies[k], log->bytes + log->body_pos[i], log->body_len[i]) == 0,
+	       "a body is read byte for byte as written");
+	expect(walk->crc[k] == rf_crc32c_mem(bodies[k], walk->len[k]),
+	       "a body's crc32c is the one computed here");
 }
 
 static void walked(const struct rf_chain_result *r, void *arg)
@@ -126,7 +127,8 @@ static void walked(const struct rf_chain_result *r, void *arg)
 	if (rd->ended)
 		printf("%s the end of the log: %s", walk->records ? "; then" : "", line);
 	printf("\n");
-	check(!rd->ended && walk->records != LOG_RECORDS_PER_CHAIN, "walking whole chains");
+	expect(rd->ended || walk->records == LOG_RECORDS_PER_CHAIN,
+	       "a chain walks all its records, unless the log ends");
 	rd->record += walk->records;
 	rd->pos = walk->next;
 }
@@ -159,7 +161,7 @@ int main(void)
 		queue_walk(ring, obj, fd, rd.pos);
 		check(rf_ring_drain(ring, walked, &rd) != 1, "walking");
 	}
-	check(rd.record != NR_RECORDS, "counting records");
+	expect(rd.record == NR_RECORDS, "every record written is read");
 	printf("%u records in %u submissions instead of %d dependent reads: every body read where\n"
 	       "  its header said, byte for byte as written, its crc32c as computed here\n",
 	       rd.record, rd.chains, 2 * NR_RECORDS + 1);

@@ -13,25 +13,25 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 RF_CHAIN_RECORD(struct btree_lookup, 1024);
 
-int RF_CALLBACK(btree_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(btree_issue, struct io_uring_bpf_req *req)
 {
 	const struct btree_node *node;
 	struct btree_lookup *look;
 	__u32 i;
-	int err = rf_record_lookup(ctx, &look);
+	int err = rf_record_lookup(req, &look);
 
 	if (err)
 		return err;
-	node = (const void *)bpf_io_buf_window_ro(ctx, 0, 0, BTREE_NODE_SIZE);
+	node = (const void *)bpf_io_buf_window_ro(req, 0, 0, BTREE_NODE_SIZE);
 	if (!node)
-		return rf_fail(ctx, -EFAULT, "btree: no 4 KiB node in buffer 0");
+		return rf_fail(req, -EFAULT, "btree: no 4 KiB node in buffer 0");
 	if (!btree_node_ok(node))
-		return rf_fail_detail(ctx, -EBADMSG, node->nkeys, "btree: bad key count");
+		return rf_fail_detail(req, -EBADMSG, node->nkeys, "btree: bad key count");
 	i = btree_search(node, look->key);
 	if (!node->leaf) {
 		if (node->vals[i] > BTREE_MAX_NODE)
-			return rf_fail_detail(ctx, -EBADMSG, node->vals[i], "btree: bad child");
-		return rf_steer_next(ctx, node->vals[i] * BTREE_NODE_SIZE, RF_STEER_KEEP_LEN);
+			return rf_fail_detail(req, -EBADMSG, node->vals[i], "btree: bad child");
+		return rf_steer_next(req, node->vals[i] * BTREE_NODE_SIZE, RF_STEER_KEEP_LEN);
 	}
 	if (node->keys[i] != look->key)
 		return -ENOENT;		/* not in the tree: the chain reports it */

@@ -129,11 +129,12 @@ int main(void)
 	check(rf_load_skeleton(skel->skeleton), "loading");
 	check(btree__attach(skel), "attaching");
 	check(rf_ring_create(&opts, &ring), "creating the ring");
-	check(io_uring_register_buffers(rf_ring_uring(ring), &iov, 1), "registering the node buffers");
+	check_errno(io_uring_register_buffers(rf_ring_uring(ring), &iov, 1),
+		    "registering the node buffers");
 	check(rf_ring_bind(ring, BTREE_SLOT, skel->links.btree), "binding");
 
 	fd = scratch_file();
-	check(btree_write(fd, NR_KEYS, DEPTH, 0, &tree), "writing the tree");
+	check_errno(btree_write(fd, NR_KEYS, DEPTH, 0, &tree), "writing the tree");
 	printf("a B+-tree of %d keys in a /tmp file, %u levels of 4 KiB nodes: %llu nodes (%.1f MiB),\n"
 	       "  leaves of up to %d keys, internal nodes of up to %u children, the root at node %llu\n",
 	       NR_KEYS, tree.depth, (unsigned long long)tree.nr_nodes,

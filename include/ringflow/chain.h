@@ -50,7 +50,7 @@ struct rf_chain *rf_chain_new(struct rf_ring *ring, struct rf_object *obj);
 
 /* The chain's record (user part, after struct rf_record_hdr); NULL without obj. */
 void *rf_chain_record(struct rf_chain *chain);
-/* Reference to the record as BPF ops receive it in ctx->args[0]. */
+/* Reference to the record as BPF ops receive it in req->args[0]. */
 __u64 rf_chain_record_ref(const struct rf_chain *chain);
 /* Attach a pointer the result hands back. */
 void rf_chain_set_user(struct rf_chain *chain, void *user);
@@ -95,7 +95,7 @@ int rf_stage_buf_fixed(struct rf_stage *s, unsigned int index, void *addr, unsig
  * reads (struct rf_builtin_args for the built-in ops).
  */
 void *rf_stage_payload(struct rf_stage *s);
-/* Override ctx->args[] of a BPF stage (raw use, tests). */
+/* Override req->args[] of a BPF stage (raw use, tests). */
 void rf_stage_set_args(struct rf_stage *s, __u64 arg0, __u64 arg1);
 
 /*

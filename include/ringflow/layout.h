@@ -64,7 +64,7 @@ struct rf_payload_hdr {
  * an object whose maps are not the chain's. The entry's header holds the whole
  * reference it was allocated under; a reference of a freed or reused entry
  * mismatches (-ESTALE). The SDK puts the chain record's reference in sqe->off
- * (ctx->args[0]) and the payload's in sqe->addr3 (ctx->args[1]); 0 means none.
+ * (req->args[0]) and the payload's in sqe->addr3 (req->args[1]); 0 means none.
  */
 #define RF_REF_INDEX_BITS	24
 #define RF_REF_GEN_BITS		20

@@ -53,7 +53,7 @@ unsigned int rf_object_payloads_in_use(const struct rf_object *obj);
 
 /*
  * Payload slots outside a chain. alloc returns the slot's argument memory (zeroed)
- * and its reference for ctx->args[1]; writing it costs no system call. get and
+ * and its reference for req->args[1]; writing it costs no system call. get and
  * free refuse a reference of another map (-EXDEV), out of range (-ERANGE) or no
  * longer allocated (-ESTALE).
  */

@@ -14,8 +14,8 @@
 
 /*
  * An IORING_OP_BPF request for the op bound in @slot: @op_flags (24 bits) reach the
- * program as ctx->op_flags, @bufs/@nr_bufs are the buffers it may access, @arg0 and
- * @arg1 become ctx->args[0] and ctx->args[1].
+ * program as req->op_flags, @bufs/@nr_bufs are the buffers it may access, @arg0 and
+ * @arg1 become req->args[0] and req->args[1].
  */
 static inline void rf_prep_bpf(struct io_uring_sqe *sqe, unsigned int slot,
 			       __u32 op_flags, const struct io_uring_bpf_buf *bufs,

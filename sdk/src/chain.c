@@ -10,6 +10,7 @@
 #include "chain_internal.h"
 #include "error_internal.h"
 #include "object_internal.h"
+#include "opcode.h"
 
 struct rf_chain *rf_chain_new(struct rf_ring *ring, struct rf_object *obj)
 {
@@ -41,11 +42,19 @@ struct rf_chain *rf_chain_new(struct rf_ring *ring, struct rf_object *obj)
 	return c;
 }
 
-void *rf_chain_record(struct rf_chain *c)
+void *rf_chain_record_entry(const struct rf_chain *c, const struct rf_record_hdr **hdr)
 {
 	char *entry = c->record ? rf_mapped_entry(&c->obj->records, c->record) : NULL;
 
+	*hdr = (const struct rf_record_hdr *)entry;
 	return entry ? entry + c->obj->records.hdr_size : NULL;
+}
+
+void *rf_chain_record(struct rf_chain *c)
+{
+	const struct rf_record_hdr *hdr;
+
+	return rf_chain_record_entry(c, &hdr);
 }
 
 __u64 rf_chain_record_ref(const struct rf_chain *c)
@@ -314,15 +323,6 @@ static int check_sqe_stages(const struct rf_chain *c)
 	return 0;
 }
 
-static void chain_free_building(struct rf_chain *c)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->nr_stages; i++)
-		rf_stage_release(&c->stages[i]);
-	rf_chain_release(c);
-}
-
 int rf_chain_queue(struct rf_chain *c)
 {
 	struct io_uring *uring = &c->ring->uring;
@@ -341,7 +341,7 @@ int rf_chain_queue(struct rf_chain *c)
 				      c->nr_stages);
 	}
 	if (err) {
-		chain_free_building(c);
+		rf_chain_free(c);
 		return err;
 	}
 	for (i = 0; i < c->nr_stages; i++) {
@@ -362,7 +362,7 @@ int rf_chain_queue(struct rf_chain *c)
 void rf_chain_discard(struct rf_chain *c)
 {
 	if (c && c->state == RF_CHAIN_BUILDING)
-		chain_free_building(c);
+		rf_chain_free(c);
 }
 
 void rf_stage_release(struct rf_stage *s)
@@ -372,10 +372,15 @@ void rf_stage_release(struct rf_stage *s)
 	s->payload = 0;
 }
 
-void rf_chain_release(struct rf_chain *c)
+void rf_chain_free(struct rf_chain *c)
 {
 	struct rf_ring *ring = c->ring;
+	unsigned int i;
 
+	/* a completed chain's stages gave their payloads back as each completed */
+	if (c->nr_done < c->nr_stages)
+		for (i = 0; i < c->nr_stages; i++)
+			rf_stage_release(&c->stages[i]);
 	if (c->record)
 		rf_mapped_free(&c->obj->records, c->record);
 	c->record = 0;

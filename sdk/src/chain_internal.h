@@ -68,12 +68,19 @@ struct rf_ring {
 	struct rf_op_info	ops[IORING_BPF_MAX_OPS];
 };
 
-/* Returns a completed chain to its ring (and its record to its object). */
-void rf_chain_release(struct rf_chain *c);
-/* Frees the payload of a stage, if it has one. */
+/*
+ * The chain's record: its header in *@hdr and the record after it as the return
+ * value; NULL and NULL when the chain has none (or its reference is stale).
+ */
+void *rf_chain_record_entry(const struct rf_chain *c, const struct rf_record_hdr **hdr);
+/* Frees the payload of a stage, if it has one: its request is over. */
 void rf_stage_release(struct rf_stage *s);
-/* "fsync", "link_timeout", ..., or "opcode N" (opcode.c). */
-const char *rf_opcode_name(__u8 opcode);
+/*
+ * Returns a chain to its ring: every stage's payload, then its record, then the
+ * chain itself. For a completed chain, one being built and one still in flight
+ * when its ring goes.
+ */
+void rf_chain_free(struct rf_chain *c);
 /*
  * Fills a result from the CQE results and the record header (r->hdr, may be
  * NULL): where each read/write ran, whether an op ended the chain, which stage

@@ -23,7 +23,6 @@
 #include <ringflow/object.h>
 #include "error_internal.h"
 #include "object_internal.h"
-#include "record_type.h"
 
 /* Both headers start with the reference BPF checks. */
 _Static_assert(offsetof(struct rf_record_hdr, ref) == 0, "ref first");
@@ -324,13 +323,6 @@ unsigned int rf_object_records_in_use(const struct rf_object *obj)
 unsigned int rf_object_payloads_in_use(const struct rf_object *obj)
 {
 	return rf_slots_in_use(&obj->payloads.slots);
-}
-
-void *rf_mapped_entry(const struct rf_mapped *m, __u64 ref)
-{
-	if (!m->base || rf_slots_check(&m->slots, ref))
-		return NULL;
-	return (char *)m->base + (size_t)RF_REF_INDEX(ref) * m->stride;
 }
 
 __u64 rf_mapped_alloc(struct rf_mapped *m)

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include <ringflow/layout.h>
+#include "record_type.h"
 #include "slots.h"
 
 /* An mmapable BPF array whose entries start with a header the SDK owns. */
@@ -18,17 +20,6 @@ struct rf_mapped {
 	size_t		hdr_size;
 	size_t		user_size;	/* value size minus header */
 	struct rf_slots	slots;
-};
-
-/* What BTF says of an object's record type, to check objects agree on it. */
-#define RF_TYPE_DEPTH	4
-#define RF_TYPE_NAME	64
-struct rf_record_type {
-	char		object[RF_TYPE_NAME];	/* the BPF object that declared it */
-	size_t		size;			/* 0: header only (RF_CHAIN_HEADER) */
-	unsigned int	depth;			/* 0: unknown (no BTF) */
-	/* the type, the type of its first member, of that one's first member, ... */
-	char		names[RF_TYPE_DEPTH][RF_TYPE_NAME];
 };
 
 /* A BPF object sharing the maps. */
@@ -46,8 +37,13 @@ struct rf_object {
 	unsigned int		nr_members;
 };
 
-/* The entry a valid reference names (header first), or NULL. */
-void *rf_mapped_entry(const struct rf_mapped *m, __u64 ref);
+/* The entry a valid reference names (header first), or NULL. Inline: every reap uses it. */
+static inline void *rf_mapped_entry(const struct rf_mapped *m, __u64 ref)
+{
+	if (!m->base || rf_slots_check(&m->slots, ref))
+		return NULL;
+	return (char *)m->base + (size_t)RF_REF_INDEX(ref) * m->stride;
+}
 /* Allocates a zeroed entry whose header carries its reference; 0 when full. */
 __u64 rf_mapped_alloc(struct rf_mapped *m);
 /* Clears the header (stale for BPF too) and frees; what rf_slots_check() says. */

@@ -10,12 +10,50 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include <ringflow/layout.h>
 #include "op_info.h"
-#include "probe_internal.h"
 
 #define MAX_PROG_MAPS 64
+#define MAX_CALLBACKS 8
+
+/* Where an op's struct_ops map value holds the ids of its callback programs. */
+static struct {
+	__u32		value_size;
+	unsigned int	nr_callbacks;	/* 0: not known */
+	__u32		prog_id_off[MAX_CALLBACKS];
+} layout;
+
+/*
+ * struct bpf_struct_ops_io_uring_bpf_req_ops: a common header, then the
+ * callbacks' program ids at a cacheline-aligned offset ("data").
+ */
+void rf_op_info_read_layout(const struct btf *btf, const struct btf_type *ops)
+{
+	const struct btf_type *value;
+	const struct btf_member *m;
+	__u32 data_off = 0;
+	int id, i;
+
+	id = btf__find_by_name_kind(btf, "bpf_struct_ops_io_uring_bpf_req_ops", BTF_KIND_STRUCT);
+	value = id < 0 ? NULL : btf__type_by_id(btf, id);
+	if (!value)
+		return;
+	for (i = 0, m = btf_members(value); i < btf_vlen(value); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), "data"))
+			data_off = btf_member_bit_offset(value, i) / 8;
+	if (!data_off)
+		return;
+	for (i = 0, m = btf_members(ops); i < btf_vlen(ops); i++, m++) {
+		const struct btf_type *t = btf__type_by_id(btf, m->type);
+
+		if (t && btf_is_ptr(t) && layout.nr_callbacks < MAX_CALLBACKS)
+			layout.prog_id_off[layout.nr_callbacks++] =
+				data_off + btf_member_bit_offset(ops, i) / 8;
+	}
+	layout.value_size = value->size;
+}
 
 /*
  * The struct_ops map behind a link. The system's linux/bpf.h may predate
@@ -70,23 +108,22 @@ static bool read_prog_maps(__u32 prog_id, struct rf_op_info *op)
 	return ok;
 }
 
-/* The callback programs' ids sit in the struct_ops value (probe.c found where). */
+/* The callback programs' ids sit in the struct_ops value, where the layout says. */
 static void read_op_maps(int ops_fd, struct rf_op_info *op)
 {
-	const struct rf_ops_layout *layout = rf_probe_ops_layout();
 	__u32 key = 0;
 	unsigned char *value;
 	unsigned int i;
 	bool ok;
 
-	if (!layout)
+	if (!layout.nr_callbacks)
 		return;
-	value = calloc(1, layout->value_size);
+	value = calloc(1, layout.value_size);
 	ok = value && !bpf_map_lookup_elem(ops_fd, &key, value);
-	for (i = 0; ok && i < layout->nr_callbacks; i++) {
+	for (i = 0; ok && i < layout.nr_callbacks; i++) {
 		__u64 prog_id;
 
-		memcpy(&prog_id, value + layout->prog_id_off[i], sizeof(prog_id));
+		memcpy(&prog_id, value + layout.prog_id_off[i], sizeof(prog_id));
 		if (prog_id)
 			ok = read_prog_maps((__u32)prog_id, op);
 	}

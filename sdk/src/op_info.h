@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+struct btf;
+struct btf_type;
+
 #define RF_OP_NAME_LEN 16
 
 struct rf_op_info {
@@ -22,5 +25,13 @@ struct rf_op_info {
  * without it maps_known stays false. Never fails: what cannot be found stays unset.
  */
 void rf_op_info_read(int link_fd, unsigned int slot, struct rf_op_info *info);
+
+/*
+ * Learns from the kernel's BTF (@ops: struct io_uring_bpf_req_ops) where an op's
+ * struct_ops map value holds its callbacks' program ids; the kernel BTF check
+ * (probe.c) calls it once. Until then, or when BTF does not tell, maps_known stays
+ * false.
+ */
+void rf_op_info_read_layout(const struct btf *btf, const struct btf_type *ops);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <liburing.h>
 #include <ringflow/uapi.h>
-#include "chain_internal.h"
+#include "opcode.h"
 
 static const char *const names[] = {
 	[IORING_OP_NOP] = "nop",

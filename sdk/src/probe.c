@@ -16,6 +16,7 @@
 #include <ringflow/probe.h>
 #include <ringflow/uapi.h>
 #include "error_internal.h"
+#include "op_info.h"
 #include "probe_internal.h"
 
 #define RUN_HINT "run on the ringflow kernel, see tools/vm-run"
@@ -43,43 +44,6 @@ int rf_probe_setup_error(int err)
 }
 
 static char rf_probe_msg[512];
-static struct rf_ops_layout ops_layout;
-
-const struct rf_ops_layout *rf_probe_ops_layout(void)
-{
-	return ops_layout.nr_callbacks ? &ops_layout : NULL;
-}
-
-/*
- * Where the kernel keeps the program ids of an op in its struct_ops map value
- * (struct bpf_struct_ops_io_uring_bpf_req_ops: common header, then the callbacks
- * at a cacheline-aligned offset), so that binding can find the maps an op uses.
- */
-static void read_ops_layout(const struct btf *btf, const struct btf_type *ops)
-{
-	const struct btf_type *value;
-	const struct btf_member *m;
-	__u32 data_off = 0;
-	int id, i;
-
-	id = btf__find_by_name_kind(btf, "bpf_struct_ops_io_uring_bpf_req_ops", BTF_KIND_STRUCT);
-	value = id < 0 ? NULL : btf__type_by_id(btf, id);
-	if (!value)
-		return;
-	for (i = 0, m = btf_members(value); i < btf_vlen(value); i++, m++)
-		if (!strcmp(btf__name_by_offset(btf, m->name_off), "data"))
-			data_off = btf_member_bit_offset(value, i) / 8;
-	if (!data_off)
-		return;
-	for (i = 0, m = btf_members(ops); i < btf_vlen(ops); i++, m++) {
-		const struct btf_type *t = btf__type_by_id(btf, m->type);
-
-		if (t && btf_is_ptr(t) && ops_layout.nr_callbacks < RF_OPS_MAX_CALLBACKS)
-			ops_layout.prog_id_off[ops_layout.nr_callbacks++] =
-				data_off + btf_member_bit_offset(ops, i) / 8;
-	}
-	ops_layout.value_size = value->size;
-}
 
 static int probe_btf_uncached(void);
 
@@ -107,7 +71,7 @@ static int probe_btf_uncached(void)
 			      "io_uring_bpf_req_ops in its BTF): " RUN_HINT, kernel_release());
 		goto out;
 	}
-	read_ops_layout(btf, btf__type_by_id(btf, id));
+	rf_op_info_read_layout(btf, btf__type_by_id(btf, id));
 	id = btf__find_by_name_kind(btf, "io_uring_bpf_req", BTF_KIND_STRUCT);
 	t = id < 0 ? NULL : btf__type_by_id(btf, id);
 	if (!t || t->size != sizeof(struct io_uring_bpf_req))

@@ -11,12 +11,11 @@
 #include <ringflow/ring.h>
 #include "chain_internal.h"
 #include "error_internal.h"
-#include "object_internal.h"
 
+/* A chain whose every stage completed: its result to @cb, then back to the ring. */
 static void report(struct rf_chain *c, rf_chain_cb cb, void *arg)
 {
 	struct rf_chain_result r;
-	char *entry = NULL;
 
 	memset(&r, 0, sizeof(r));
 	r.chain = c;
@@ -24,15 +23,11 @@ static void report(struct rf_chain *c, rf_chain_cb cb, void *arg)
 	r.nr_stages = c->nr_stages;
 	r.res = c->res;
 	if (c->record)
-		entry = rf_mapped_entry(&c->obj->records, c->record);
-	if (entry) {
-		r.hdr = (const struct rf_record_hdr *)entry;
-		r.record = entry + c->obj->records.hdr_size;
-	}
+		r.record = rf_chain_record_entry(c, &r.hdr);
 	rf_chain_outcome(c, &r);
 	if (cb)
 		cb(&r, arg);
-	rf_chain_release(c);
+	rf_chain_free(c);
 }
 
 /* Returns 1 when the CQE completed its chain. */

@@ -13,7 +13,6 @@
 
 #include <ringflow/layout.h>
 #include "error_internal.h"
-#include "object_internal.h"
 #include "record_type.h"
 
 static const struct btf_type *skip_modifiers(const struct btf *btf, __u32 *id)

@@ -88,21 +88,15 @@ fail:
 
 void rf_ring_destroy(struct rf_ring *ring)
 {
-	unsigned int i, j;
+	unsigned int i;
 
 	if (!ring)
 		return;
 	/* closing the ring cancels what is in flight and unbinds every slot */
 	io_uring_queue_exit(&ring->uring);
-	for (i = 0; i < ring->max_chains; i++) {
-		struct rf_chain *c = &ring->chains[i];
-
-		if (c->state == RF_CHAIN_FREE)
-			continue;
-		for (j = 0; j < c->nr_stages; j++)
-			rf_stage_release(&c->stages[j]);
-		rf_chain_release(c);
-	}
+	for (i = 0; i < ring->max_chains; i++)
+		if (ring->chains[i].state != RF_CHAIN_FREE)
+			rf_chain_free(&ring->chains[i]);
 	free(ring->chains);
 	free(ring->free);
 	free(ring);

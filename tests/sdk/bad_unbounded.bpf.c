@@ -14,12 +14,12 @@ struct bytes_record {
 
 RF_CHAIN_RECORD(struct bytes_record, 4);
 
-int RF_CALLBACK(unbounded_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(unbounded_issue, struct io_uring_bpf_req *req)
 {
-	struct bytes_record *rec = rf_record(ctx);
+	struct bytes_record *rec = rf_record(req);
 
 	if (!rec)
 		return -ENODATA;
-	return rf_set_result(ctx, rec->bytes[ctx->op_flags]);
+	return rf_set_result(req, rec->bytes[req->op_flags]);
 }
 RF_OPS(unbounded, RF_ISSUE(unbounded_issue));

@@ -6,9 +6,9 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 RF_CHAIN_HEADER(8);
 
-int RF_CALLBACK(refuse_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(refuse_issue, struct io_uring_bpf_req *req)
 {
-	return rf_fail_detail(ctx, -EPERM, 0, "refuse: always");
+	return rf_fail_detail(req, -EPERM, 0, "refuse: always");
 }
 RF_OPS(refuse, RF_ISSUE(refuse_issue));
 

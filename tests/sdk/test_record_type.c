@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <ringflow/error.h>
-#include "object_internal.h"
 #include "record_type.h"
 
 /* A record type as read from BTF: @names, the type then its first members' types. */

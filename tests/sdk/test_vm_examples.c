@@ -27,7 +27,7 @@ Test(examples, run_all_passes, .timeout = 300)
 	cr_assert_not_null(strstr(out, "64 blocks copied, the adler-32 and crc32c of every block "
 				  "as computed here"), "%s", out);
 	cr_assert_not_null(strstr(out, "output file matches the input byte for byte"), "%s", out);
-	cr_assert_not_null(strstr(out, "3 of 3 counts match the ones computed here"), "%s", out);
+	cr_assert_not_null(strstr(out, "3 of 3 records match the ones computed here"), "%s", out);
 	cr_assert_not_null(strstr(out, "then the end of the log: ok, ended at stage 9 (bpf op "
 				  "parse_header), 6 stages skipped"), "%s", out);
 	cr_assert_not_null(strstr(out, "30 records in 8 submissions"), "%s", out);

@@ -37,7 +37,8 @@
  */
 #define BTREE_FIRST_NODE	(128ULL * 1024 * 1024 / BTREE_NODE_SIZE)
 #define BTREE_KEYS	1000000
-enum { BTREE_SLOT, NOP_SLOT, KERNEL_NOP_SLOT };
+/* the slots of the btree ring, whose ops are not the shared ring's SLOT_* */
+enum { BT_SLOT_BTREE, BT_SLOT_NOP, BT_SLOT_KERNEL_NOP };
 #define DEPTHS		3	/* 3, 4 and 5 */
 #define FIRST_DEPTH	3
 #define WHERE_DEPTH	4	/* the depth of the targets, broken down */
@@ -60,9 +61,9 @@ struct btree_work {
 	unsigned char		*nodes;		/* WINDOW 4 KiB buffers, registered as index 0 */
 };
 
-#define V_PREAD		"pread + search, per level"
-#define V_URING32	"io_uring round trips per level, 32 lookups"
-#define V_CHAINS32	"BPF chains steered, 32 per io_uring_enter"
+#define V_BTREE_PREAD		"pread + search, per level"
+#define V_BTREE_URING32	"io_uring round trips per level, 32 lookups"
+#define V_BTREE_CHAINS32	"BPF chains steered, 32 per io_uring_enter"
 
 static const char *const workloads[DEPTHS] = { "btree depth 3", "btree depth 4", "btree depth 5" };
 
@@ -92,9 +93,9 @@ static bool descend(struct bench *b, struct result *r, struct btree_work *t, uns
 	return true;
 }
 
-static void run_pread(struct bench *b, struct result *r, struct work *w)
+static void run_btree_pread(struct bench *b, struct result *r, void *work)
 {
-	struct btree_work *t = w->btree;
+	struct btree_work *t = work;
 	struct btree_node *n = xalloc(sizeof(*n));
 
 	begin(b, r);
@@ -128,59 +129,64 @@ static struct io_uring_sqe *get_sqe(struct io_uring *u)
 	return sqe;
 }
 
+/* A level of a batch of lookups in userspace: where each is, whether they reached their leaves. */
+struct level_ctx {
+	struct btree_work	*t;
+	unsigned long		first;
+	unsigned int		k;
+	bool			at_leaf;
+	__u64			node[WINDOW];
+};
+
+/* A cqe_fn: lookup first + user_data read its node: search it. */
+static inline void cqe_search_node(struct bench *b, struct result *r,
+				   const struct io_uring_cqe *cqe, void *arg)
+{
+	struct level_ctx *ctx = arg;
+	unsigned int j = (unsigned int)cqe->user_data;
+
+	if (cqe->res != BTREE_NODE_SIZE || j >= ctx->k) {
+		fail(b, r->variant, "a short or failed read");
+		return;
+	}
+	/* every lookup reaches its leaf at the same level: the depth is fixed */
+	ctx->at_leaf = descend(b, r, ctx->t, ctx->first + j,
+			       (const void *)(ctx->t->nodes + (size_t)j * BTREE_NODE_SIZE),
+			       &ctx->node[j]);
+}
+
 /* Lookups @first .. @first + @k, a round trip per level: all their reads, then all searches. */
 static void uring_lookups(struct bench *b, struct result *r, struct btree_work *t,
 			  unsigned long first, unsigned int k)
 {
-	__u64 node[WINDOW];
-	bool at_leaf = false;
+	struct level_ctx ctx;
+
+	/* not an initializer: it would clear node[] at every call, a measured cost */
+	ctx.t = t;
+	ctx.first = first;
+	ctx.k = k;
+	ctx.at_leaf = false;
 
 	for (unsigned int j = 0; j < k; j++)
-		node[j] = t->tree.root;
-	for (unsigned int level = 0; level < t->tree.depth && !at_leaf; level++) {
-		unsigned int seen = 0;
-
+		ctx.node[j] = t->tree.root;
+	for (unsigned int level = 0; level < t->tree.depth && !ctx.at_leaf; level++) {
 		for (unsigned int j = 0; j < k; j++) {
 			struct io_uring_sqe *sqe = get_sqe(&t->uring);
 
 			io_uring_prep_read_fixed(sqe, t->fd, t->nodes + (size_t)j * BTREE_NODE_SIZE,
-						 BTREE_NODE_SIZE, node[j] * BTREE_NODE_SIZE, 0);
+						 BTREE_NODE_SIZE, ctx.node[j] * BTREE_NODE_SIZE, 0);
 			sqe->user_data = j;
 		}
-		while (seen < k) {
-			int ret = io_uring_submit_and_wait(&t->uring, k - seen);
-			struct io_uring_cqe *cqe;
-			unsigned int head, n = 0;
-
-			if (ret < 0 && ret != -EINTR) {
-				fail(b, r->variant, strerror(-ret));
-				return;
-			}
-			io_uring_for_each_cqe(&t->uring, head, cqe) {
-				unsigned int j = (unsigned int)cqe->user_data;
-
-				n++;
-				if (cqe->res != BTREE_NODE_SIZE || j >= k) {
-					fail(b, r->variant, "a short or failed read");
-					continue;
-				}
-				/* every lookup reaches its leaf at the same level: the depth is fixed */
-				at_leaf = descend(b, r, t, first + j,
-						  (const void *)(t->nodes + (size_t)j * BTREE_NODE_SIZE),
-						  &node[j]);
-			}
-			io_uring_cq_advance(&t->uring, n);
-			seen += n;
-		}
+		if (!wait_cqes(b, r, &t->uring, k, cqe_search_node, &ctx))
+			return;
 	}
-	if (!at_leaf)
+	if (!ctx.at_leaf)
 		fail(b, r->variant, "a tree deeper than built");
 }
 
-static void uring_round_trips(struct bench *b, struct result *r, struct work *w, unsigned int k)
+static void btree_round_trips(struct bench *b, struct result *r, struct btree_work *t,
+			      unsigned int k)
 {
-	struct btree_work *t = w->btree;
-
 	begin(b, r);
 	for (unsigned long i = 0; i < t->nr; i += k)
 		uring_lookups(b, r, t, i, k);
@@ -189,14 +195,14 @@ static void uring_round_trips(struct bench *b, struct result *r, struct work *w,
 		r->lat_sum = r->ticks;
 }
 
-static void run_uring1(struct bench *b, struct result *r, struct work *w)
+static void run_btree_uring1(struct bench *b, struct result *r, void *work)
 {
-	uring_round_trips(b, r, w, 1);
+	btree_round_trips(b, r, work, 1);
 }
 
-static void run_uring32(struct bench *b, struct result *r, struct work *w)
+static void run_btree_uring32(struct bench *b, struct result *r, void *work)
 {
-	uring_round_trips(b, r, w, BATCH);
+	btree_round_trips(b, r, work, BATCH);
 }
 
 /* ---- BPF chains: a lookup per submission ------------------------------------------ */
@@ -230,15 +236,12 @@ static void lookup_done(const struct rf_chain_result *res, void *arg)
 }
 
 /* Chains of @k lookups, one io_uring_enter() each (rf_ring_drain()). */
-static void chains(struct bench *b, struct result *r, struct work *w, unsigned int k)
+static void btree_chains(struct bench *b, struct result *r, struct btree_work *t, unsigned int k)
 {
-	struct btree_work *t = w->btree;
 	struct lookup_ctx ctx = { b, r, t };
 
 	begin(b, r);
 	for (unsigned long i = 0; i < t->nr; i += k) {
-		int n;
-
 		for (unsigned int j = 0; j < k; j++) {
 			unsigned char *buf = t->nodes + (size_t)j * BTREE_NODE_SIZE;
 			struct rf_chain *c = rf_chain_new(t->ring, t->obj);
@@ -252,28 +255,26 @@ static void chains(struct bench *b, struct result *r, struct work *w, unsigned i
 				/* at the root; the op before each other read steers it */
 				rf_chain_read_fixed(c, t->fd, buf, BTREE_NODE_SIZE,
 						    t->tree.root * BTREE_NODE_SIZE, 0);
-				rf_stage_buf_fixed(rf_chain_bpf(c, BTREE_SLOT, 0), 0, buf,
+				rf_stage_buf_fixed(rf_chain_bpf(c, BT_SLOT_BTREE, 0), 0, buf,
 						   BTREE_NODE_SIZE);
 			}
 			must(rf_chain_queue(c), "queueing a lookup");
 		}
-		n = rf_ring_drain(t->ring, lookup_done, &ctx);
-		if (n != (int)k)
-			fail(b, r->variant, n < 0 ? rf_errmsg() : "chains went missing");
+		drain_chains(b, r, t->ring, k, lookup_done, &ctx);
 	}
 	finish(b, r);
 	if (k == 1)
 		r->lat_sum = r->ticks;
 }
 
-static void run_chains1(struct bench *b, struct result *r, struct work *w)
+static void run_btree_chains1(struct bench *b, struct result *r, void *work)
 {
-	chains(b, r, w, 1);
+	btree_chains(b, r, work, 1);
 }
 
-static void run_chains32(struct bench *b, struct result *r, struct work *w)
+static void run_btree_chains32(struct bench *b, struct result *r, void *work)
 {
-	chains(b, r, w, WINDOW);
+	btree_chains(b, r, work, WINDOW);
 }
 
 /* ---- where a steered lookup's instructions go ------------------------------------- */
@@ -285,9 +286,9 @@ static void run_chains32(struct bench *b, struct result *r, struct work *w)
  */
 
 /* The copy every read makes, kernel or user: rep movsb, as the kernel's memcpy with FSRM. */
-static void run_copies(struct bench *b, struct result *r, struct work *w)
+static void run_btree_copies(struct bench *b, struct result *r, void *work)
 {
-	struct btree_work *t = w->btree;
+	struct btree_work *t = work;
 
 	begin(b, r);
 	for (unsigned long i = 0; i < t->nr * t->tree.depth; i++) {
@@ -315,20 +316,28 @@ static void search_leaves(struct bench *b, struct result *r, struct btree_work *
 	}
 }
 
+/* A cqe_fn: a read of a node (BTREE_NODE_SIZE) or an op (0). */
+static inline void cqe_read_or_op(struct bench *b, struct result *r,
+				  const struct io_uring_cqe *cqe, void *arg)
+{
+	(void)arg;
+	if (cqe->res != BTREE_NODE_SIZE && cqe->res != 0)
+		fail(b, r->variant, "a read or an op failed");
+}
+
 /*
  * Raw SQEs, BATCH lookups per io_uring_enter(): each lookup its reads along its
  * path, linked, each followed by an IORING_OP_BPF stage in @slot (< 0: none).
  */
-static void raw_chains(struct bench *b, struct result *r, struct work *w, int slot)
+static void raw_chains(struct bench *b, struct result *r, struct btree_work *t, int slot)
 {
-	struct btree_work *t = w->btree;
 	struct io_uring *u = rf_ring_uring(t->ring);
 	unsigned int depth = t->tree.depth, per_lookup = depth * (slot < 0 ? 1 : 2);
 	struct io_uring_bpf_buf desc[BATCH];
 
 	begin(b, r);
 	for (unsigned long i = 0; i < t->nr; i += BATCH) {
-		unsigned int seen = 0, want = BATCH * per_lookup;
+		unsigned int want = BATCH * per_lookup;
 
 		for (unsigned int j = 0; j < BATCH; j++) {
 			unsigned char *buf = t->nodes + (size_t)j * BTREE_NODE_SIZE;
@@ -352,59 +361,31 @@ static void raw_chains(struct bench *b, struct result *r, struct work *w, int sl
 					sqe->flags |= IOSQE_IO_LINK;
 			}
 		}
-		while (seen < want) {
-			int ret = io_uring_submit_and_wait(u, want - seen);
-			struct io_uring_cqe *cqe;
-			unsigned int head, n = 0;
-
-			if (ret < 0 && ret != -EINTR) {
-				fail(b, r->variant, strerror(-ret));
-				break;
-			}
-			io_uring_for_each_cqe(u, head, cqe) {
-				n++;
-				if (cqe->res != BTREE_NODE_SIZE && cqe->res != 0)
-					fail(b, r->variant, "a read or an op failed");
-			}
-			io_uring_cq_advance(u, n);
-			seen += n;
-		}
+		wait_cqes(b, r, u, want, cqe_read_or_op, NULL);
 		search_leaves(b, r, t, i, BATCH);
 	}
 	finish(b, r);
 }
 
-static void run_raw_reads(struct bench *b, struct result *r, struct work *w)
+static void run_btree_raw_reads(struct bench *b, struct result *r, void *work)
 {
-	raw_chains(b, r, w, -1);
+	raw_chains(b, r, work, -1);
 }
 
-static void run_raw_no_program(struct bench *b, struct result *r, struct work *w)
+static void run_btree_raw_no_program(struct bench *b, struct result *r, void *work)
 {
-	raw_chains(b, r, w, KERNEL_NOP_SLOT);
+	raw_chains(b, r, work, BT_SLOT_KERNEL_NOP);
 }
 
-static void run_raw_nop(struct bench *b, struct result *r, struct work *w)
+static void run_btree_raw_nop(struct bench *b, struct result *r, void *work)
 {
-	raw_chains(b, r, w, NOP_SLOT);
-}
-
-static void chain_ok(const struct rf_chain_result *res, void *arg)
-{
-	struct lookup_ctx *ctx = arg;
-	char line[256];
-
-	if (res->status) {
-		rf_chain_describe(res, line, sizeof(line));
-		fail(ctx->b, ctx->r->variant, line);
-	}
+	raw_chains(b, r, work, BT_SLOT_NOP);
 }
 
 /* SDK chains without a record, read along the known path -> rf_nop, per level. */
-static void run_sdk_nop(struct bench *b, struct result *r, struct work *w)
+static void run_btree_sdk_nop(struct bench *b, struct result *r, void *work)
 {
-	struct btree_work *t = w->btree;
-	struct lookup_ctx ctx = { b, r, t };
+	struct btree_work *t = work;
 
 	begin(b, r);
 	for (unsigned long i = 0; i < t->nr; i += BATCH) {
@@ -418,12 +399,11 @@ static void run_sdk_nop(struct bench *b, struct result *r, struct work *w)
 
 				rf_chain_read_fixed(c, t->fd, buf, BTREE_NODE_SIZE,
 						    node * BTREE_NODE_SIZE, 0);
-				rf_stage_buf_fixed(rf_chain_bpf(c, NOP_SLOT, 0), 0, buf, BTREE_NODE_SIZE);
+				rf_stage_buf_fixed(rf_chain_bpf(c, BT_SLOT_NOP, 0), 0, buf, BTREE_NODE_SIZE);
 			}
 			must(rf_chain_queue(c), "queueing a chain");
 		}
-		if (rf_ring_drain(t->ring, chain_ok, &ctx) != BATCH)
-			fail(b, r->variant, "chains failed or went missing");
+		drain_chains(b, r, t->ring, BATCH, NULL, NULL);
 		search_leaves(b, r, t, i, BATCH);
 	}
 	finish(b, r);
@@ -437,25 +417,21 @@ static void run_sdk_nop(struct bench *b, struct result *r, struct work *w)
 #define V_WHERE_SDK	"+ SDK chains (rf_nop, no record)"
 
 static const struct variant where_variants[] = {
-	{ V_WHERE_STEERED, run_chains32, false },
-	{ V_WHERE_COPIES, run_copies, false },
-	{ V_WHERE_READS, run_raw_reads, false },
-	{ V_WHERE_KNOP, run_raw_no_program, false },
-	{ V_WHERE_NOP, run_raw_nop, false },
-	{ V_WHERE_SDK, run_sdk_nop, false },
+	{ V_WHERE_STEERED, run_btree_chains32, false },
+	{ V_WHERE_COPIES, run_btree_copies, false },
+	{ V_WHERE_READS, run_btree_raw_reads, false },
+	{ V_WHERE_KNOP, run_btree_raw_no_program, false },
+	{ V_WHERE_NOP, run_btree_raw_nop, false },
+	{ V_WHERE_SDK, run_btree_sdk_nop, false },
 };
 #define NR_WHERE	(sizeof(where_variants) / sizeof(where_variants[0]))
 
 /* Instructions per lookup of the row @variant of section @workload. */
 static double per_lookup(const struct bench *b, const char *workload, const char *variant)
 {
-	for (unsigned int i = 0; i < b->nr_results; i++) {
-		const struct result *r = &b->results[i];
+	const struct result *r = find_result(b, workload, variant);
 
-		if (!strcmp(r->workload, workload) && !strcmp(r->variant, variant))
-			return r->ops ? (double)r->ticks / (double)r->ops : 0;
-	}
-	return 0;
+	return r && r->ops ? (double)r->ticks / (double)r->ops : 0;
 }
 
 /* The rows' differences: what each part of a steered lookup costs. */
@@ -485,35 +461,31 @@ static void print_where(const struct bench *b, const char *workload)
 	}
 	printf("    (the rows below the first also search each leaf in userspace; pread + search\n"
 	       "    per level makes the same copies: %.0f per lookup in all)\n",
-	       per_lookup(b, workloads[WHERE_DEPTH - FIRST_DEPTH], V_PREAD));
+	       per_lookup(b, workloads[WHERE_DEPTH - FIRST_DEPTH], V_BTREE_PREAD));
 }
 
 /* Kernel entries of row @variant of section @workload per batch of BATCH lookups. */
 static double entries_per_batch(const struct bench *b, const char *workload, const char *variant)
 {
-	for (unsigned int i = 0; i < b->nr_results; i++) {
-		const struct result *r = &b->results[i];
+	const struct result *r = find_result(b, workload, variant);
+	long e = r ? result_entries(b, r) : -1;
 
-		if (!strcmp(r->workload, workload) && !strcmp(r->variant, variant))
-			return b->entries[i] < 0 || !r->ops ? -1 :
-			       (double)b->entries[i] * BATCH / (double)r->ops;
-	}
-	return -1;
+	return e < 0 || !r->ops ? -1 : (double)e * BATCH / (double)r->ops;
 }
 
 /* The targets, met or not, from the rows of the sections. */
 static void print_targets(const struct bench *b)
 {
 	const char *depth4 = workloads[WHERE_DEPTH - FIRST_DEPTH];
-	double chains = per_lookup(b, depth4, V_CHAINS32);
-	double vs_pread = chains > 0 ? per_lookup(b, depth4, V_PREAD) / chains : 0;
-	double vs_uring = chains > 0 ? per_lookup(b, depth4, V_URING32) / chains : 0;
+	double chains = per_lookup(b, depth4, V_BTREE_CHAINS32);
+	double vs_pread = chains > 0 ? per_lookup(b, depth4, V_BTREE_PREAD) / chains : 0;
+	double vs_uring = chains > 0 ? per_lookup(b, depth4, V_BTREE_URING32) / chains : 0;
 	bool one_entry = true;
 
 	if (b->counting || !b->icount)
 		return;
 	for (unsigned int d = 0; d < DEPTHS; d++)
-		one_entry &= entries_per_batch(b, workloads[d], V_CHAINS32) == 1;
+		one_entry &= entries_per_batch(b, workloads[d], V_BTREE_CHAINS32) == 1;
 	printf("  targets at depth 4, 32 in flight, in instructions per lookup: pread per level /\n"
 	       "  steered chains %.2f (target 1.5): %s; io_uring round trips per level / steered\n"
 	       "  chains %.2f (target 1.2): %s; one kernel entry per batch of 32 at depths 3, 4\n"
@@ -524,14 +496,14 @@ static void print_targets(const struct bench *b)
 /* ---- the section ------------------------------------------------------------------ */
 
 /* Not measured: every lookup's outcome must be the host-side lookup's. */
-static void btree_round(struct bench *b, struct result *r, struct work *w, const struct variant *v)
+static void btree_round(struct bench *b, struct result *r, void *work, const struct variant *v)
 {
-	struct btree_work *t = w->btree;
+	struct btree_work *t = work;
 	char why[160];
 
 	memset(t->found, 0, t->nr * sizeof(*t->found));
 	memset(t->values, 0xee, t->nr * sizeof(*t->values));
-	v->run(b, r, w);
+	v->run(b, r, t);
 	for (unsigned long i = 0; i < t->nr; i++) {
 		if (t->found[i] != t->want_found[i] || (t->found[i] && t->values[i] != t->want[i])) {
 			snprintf(why, sizeof(why), "lookup %lu of key %llu: %s 0x%llx, the host-side "
@@ -545,13 +517,12 @@ static void btree_round(struct bench *b, struct result *r, struct work *w, const
 	}
 }
 
-
 static const struct variant btree_variants[] = {
-	{ V_PREAD, run_pread, true },
-	{ "io_uring round trips per level, 1 lookup", run_uring1, true },
-	{ V_URING32, run_uring32, false },
-	{ "BPF chains steered, 1 in flight", run_chains1, true },
-	{ V_CHAINS32, run_chains32, false },
+	{ V_BTREE_PREAD, run_btree_pread, true },
+	{ "io_uring round trips per level, 1 lookup", run_btree_uring1, true },
+	{ V_BTREE_URING32, run_btree_uring32, false },
+	{ "BPF chains steered, 1 in flight", run_btree_chains1, true },
+	{ V_BTREE_CHAINS32, run_btree_chains32, false },
 };
 #define NR_VARIANTS	(sizeof(btree_variants) / sizeof(btree_variants[0]))
 
@@ -615,9 +586,9 @@ static struct btree *setup_rings(struct bench *b, struct btree_work *t)
 	must(rf_load_skeleton(skel->skeleton), "loading the btree op");
 	must(btree__attach(skel), "attaching the btree op");
 	must(rf_ring_create(&opts, &t->ring), "creating the btree ring");
-	must(rf_ring_bind(t->ring, BTREE_SLOT, skel->links.btree), "binding the btree op");
-	must(rf_ring_bind(t->ring, NOP_SLOT, b->skel->links.rf_nop), "binding rf_nop");
-	must(bind_kernel_nop(t->ring, KERNEL_NOP_SLOT), "binding the kernel's null op");
+	must(rf_ring_bind(t->ring, BT_SLOT_BTREE, skel->links.btree), "binding the btree op");
+	must(rf_ring_bind(t->ring, BT_SLOT_NOP, b->skel->links.rf_nop), "binding rf_nop");
+	must(bind_kernel_nop(t->ring, BT_SLOT_KERNEL_NOP), "binding the kernel's null op");
 	must(io_uring_queue_init(2 * BATCH, &t->uring, 0), "creating a plain io_uring");
 	t->nodes = xalloc((size_t)WINDOW * BTREE_NODE_SIZE);
 	iov.iov_base = t->nodes;
@@ -627,11 +598,10 @@ static struct btree *setup_rings(struct bench *b, struct btree_work *t)
 	return skel;
 }
 
-void workload_btree(struct bench *b, bool quick)
+void section_btree(struct bench *b, bool quick)
 {
 	struct btree_file trees[DEPTHS];
 	struct btree_work t = { .fd = open(BTREE_DEVICE, O_RDWR) };
-	struct work w = { .in = -1, .out = -1, .btree = &t };
 	struct btree *skel;
 	__u64 root = BTREE_FIRST_NODE;
 	char title[200];
@@ -656,7 +626,7 @@ void workload_btree(struct bench *b, bool quick)
 		snprintf(title, sizeof(title), "e. B+-tree lookup, depth %u: %d keys, 4 KiB nodes "
 			 "(leaves of %d keys, up to %u children) on %s", t.tree.depth, BTREE_KEYS,
 			 BTREE_MAX_KEYS, t.tree.fanout, BTREE_DEVICE);
-		run_section(b, title, workloads[d], BTREE_NODE_SIZE, t.nr, &w, btree_variants,
+		run_section(b, title, workloads[d], BTREE_NODE_SIZE, t.nr, &t, btree_variants,
 			    NR_VARIANTS, btree_round);
 	}
 	t.tree = trees[WHERE_DEPTH - FIRST_DEPTH];
@@ -664,7 +634,7 @@ void workload_btree(struct bench *b, bool quick)
 	snprintf(title, sizeof(title), "e. where the instructions of a steered lookup go, depth %u, "
 		 "32 lookups per io_uring_enter(); below the first row, every read goes where the "
 		 "path found beforehand says", WHERE_DEPTH);
-	run_section(b, title, WHERE_WORKLOAD, BTREE_NODE_SIZE, t.nr, &w, where_variants, NR_WHERE,
+	run_section(b, title, WHERE_WORKLOAD, BTREE_NODE_SIZE, t.nr, &t, where_variants, NR_WHERE,
 		    btree_round);
 	print_where(b, WHERE_WORKLOAD);
 	print_targets(b);
@@ -687,37 +657,29 @@ void workload_btree(struct bench *b, bool quick)
 static bool btree_entries_are(const struct bench *b, const char *workload, const char *variant,
 			      long want)
 {
-	for (unsigned int i = 0; i < b->nr_results; i++)
-		if (!strcmp(b->results[i].workload, workload) &&
-		    !strcmp(b->results[i].variant, variant))
-			return b->entries[i] == want;
-	return false;
+	const struct result *r = find_result(b, workload, variant);
+
+	return r && result_entries(b, r) == want;
 }
 
 /*
  * --check: pread makes one entry per level of a lookup, the round trips one per
  * level of a batch of 32, the chains one per batch of 32 whatever the depth.
  */
-bool btree_check_entries(const struct bench *b)
+bool btree_entries_ok(const struct bench *b)
 {
 	bool ok = true;
 
 	for (unsigned int d = 0; d < DEPTHS; d++) {
-		const struct result *r = NULL;
+		const struct result *r = find_result(b, workloads[d], V_BTREE_PREAD);
 		long depth = FIRST_DEPTH + d, batches;
 
-		for (unsigned int i = 0; i < b->nr_results && !r; i++)
-			if (!strcmp(b->results[i].workload, workloads[d]))
-				r = &b->results[i];
 		if (!r)
 			return false;
 		batches = (long)((r->ops + BATCH - 1) / BATCH);
-		ok &= btree_entries_are(b, workloads[d], V_PREAD, depth * (long)r->ops);
-		ok &= btree_entries_are(b, workloads[d], V_URING32, depth * batches);
-		ok &= btree_entries_are(b, workloads[d], V_CHAINS32, batches);
+		ok &= btree_entries_are(b, workloads[d], V_BTREE_PREAD, depth * (long)r->ops);
+		ok &= btree_entries_are(b, workloads[d], V_BTREE_URING32, depth * batches);
+		ok &= btree_entries_are(b, workloads[d], V_BTREE_CHAINS32, batches);
 	}
-	printf("--check: B+-tree kernel entries counted exactly: pread 1 per level, io_uring 1 per "
-	       "level of 32 lookups, BPF chains 1 per 32 lookups at every depth: %s\n",
-	       ok ? "yes" : "NO");
 	return ok;
 }

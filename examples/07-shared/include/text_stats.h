@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Types shared by shared.bpf.c and shared.c: the chain record and the payload of
- * the wc op. One definition for both sides, so they can never disagree.
+ * The types of tutorial 7, for its three files: the chain record that the ops of
+ * two BPF objects write (wc in shared.bpf.c, sum in sum.bpf.c) and wc's payload.
+ * One definition for every side, so they can never disagree: ops of objects
+ * sharing one rf_object work on one record, and rf_object_share() refuses an
+ * object whose record type is not the record's type or its start.
  *
  * A BPF program includes vmlinux.h first, which defines __VMLINUX_H__ and the
  * kernel's __u32 & co; userspace gets them from <linux/types.h>. Anything else
@@ -20,6 +23,13 @@ struct text_stats {
 	__u32	lines;		/* newlines */
 	__u32	words;		/* runs of bytes that are not separators */
 	__u32	longest;	/* bytes of the longest line, newline excluded */
+};
+
+/* The chain record: wc writes stats, sum crc. */
+struct text_record {
+	struct text_stats	stats;
+	__u32			crc;		/* CRC32C of the text */
+	__u32			resv;
 };
 
 /* wc's arguments: which bytes separate words besides ' ', '\t' and '\n'. */

@@ -12,22 +12,22 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 RF_CHAIN_RECORD(struct copier_record, 256);
 RF_PAYLOAD(struct copier_args, 256);
 
-int RF_CALLBACK(hist_issue, struct io_uring_bpf_req *ctx)
+int RF_CALLBACK(hist_issue, struct io_uring_bpf_req *req)
 {
-	struct copier_record *rec = rf_record(ctx);
-	struct copier_args *args = rf_payload(ctx);
+	struct copier_record *rec = rf_record(req);
+	struct copier_args *args = rf_payload(req);
 	struct rf_buf_chunk ch;
 	int k;
 
 	if (!rec || !args)
-		return rec ? rf_fail(ctx, -ENODATA, "hist: no payload") : -ENODATA;
+		return rec ? rf_fail(req, -ENODATA, "hist: no payload") : -ENODATA;
 	rec->block = args->block;
-	rf_buf_for_each_chunk(ctx, 0, &ch) {
+	rf_buf_for_each_chunk(req, 0, &ch) {
 		bpf_for(k, 0, ch.len)
 			rec->hist[(ch.data[k & (RF_CHUNK - 1)] >> 4) & 15]++;
 	}
 	if (ch.err)
-		return rf_fail(ctx, ch.err, "hist: cannot read the block");
-	return rf_set_result(ctx, (s32)ch.size);
+		return rf_fail(req, ch.err, "hist: cannot read the block");
+	return rf_set_result(req, (s32)ch.size);
 }
 RF_OPS(hist, RF_ISSUE(hist_issue));
