@@ -18,14 +18,14 @@ struct rf_chain *rf_chain_new(struct rf_ring *ring, struct rf_object *obj)
 	__u64 record = 0;
 
 	if (!ring->nr_free) {
-		errno = -rf_fail(-EBUSY, "%u chains are in flight on this ring (max_chains): "
+		errno = -rf_set_errmsg(-EBUSY, "%u chains are in flight on this ring (max_chains): "
 				 "reap some first", ring->max_chains);
 		return NULL;
 	}
 	if (obj && obj->records.base) {
 		record = rf_mapped_alloc(&obj->records);
 		if (!record) {
-			errno = -rf_fail(-ENOSPC, "all %u chain records are in use: reap chains "
+			errno = -rf_set_errmsg(-ENOSPC, "all %u chain records are in use: reap chains "
 					 "(of every ring sharing the rf_object), or give "
 					 "RF_CHAIN_RECORD() more entries", obj->records.slots.nr);
 			return NULL;
@@ -74,7 +74,7 @@ static struct rf_stage *add_stage(struct rf_chain *c, enum rf_stage_kind kind)
 	if (c->err)
 		return NULL;
 	if (c->nr_stages == RF_CHAIN_MAX_STAGES) {
-		c->err = rf_fail(-E2BIG, "a chain has at most %d stages", RF_CHAIN_MAX_STAGES);
+		c->err = rf_set_errmsg(-E2BIG, "a chain has at most %d stages", RF_CHAIN_MAX_STAGES);
 		return NULL;
 	}
 	s = &c->stages[c->nr_stages++];
@@ -138,7 +138,7 @@ static int check_map(const struct rf_op_info *op, unsigned int slot, __u32 op_ma
 {
 	if (!op->maps_known || !op_map || op_map == m->id)
 		return 0;
-	return rf_fail(-EXDEV, "op '%s' in slot %u keeps its %s in map %u, not in this "
+	return rf_set_errmsg(-EXDEV, "op '%s' in slot %u keeps its %s in map %u, not in this "
 		       "chain's (map %u): its object was loaded with maps of its own. Share "
 		       "the chain's rf_object with it (rf_object_share()) before loading it",
 		       op->name, slot, what, op_map, m->id);
@@ -149,13 +149,13 @@ static int check_bpf_stage(const struct rf_chain *c, unsigned int slot, __u32 op
 	const struct rf_op_info *op;
 
 	if (slot >= IORING_BPF_MAX_OPS)
-		return rf_fail(-ERANGE, "op slot %u out of range (a ring has %d)", slot,
+		return rf_set_errmsg(-ERANGE, "op slot %u out of range (a ring has %d)", slot,
 			       IORING_BPF_MAX_OPS);
 	if (op_flags & ~IORING_BPF_OP_FLAGS_MASK)
-		return rf_fail(-EINVAL, "op flags 0x%x do not fit in 24 bits", op_flags);
+		return rf_set_errmsg(-EINVAL, "op flags 0x%x do not fit in 24 bits", op_flags);
 	op = &c->ring->ops[slot];
 	if (!op->name[0])
-		return rf_fail(-ENOENT, "no op is bound in slot %u of this ring: bind one with "
+		return rf_set_errmsg(-ENOENT, "no op is bound in slot %u of this ring: bind one with "
 			       "rf_ring_bind() first", slot);
 	return c->record ? check_map(op, slot, op->record_map, &c->obj->records,
 				     "chain records") : 0;
@@ -195,11 +195,11 @@ static struct io_uring_bpf_buf *next_buf(struct rf_stage *s)
 	if (c->err)
 		return NULL;
 	if (s->kind != RF_STAGE_BPF) {
-		c->err = rf_fail(-EINVAL, "buffers can only be given to BPF stages");
+		c->err = rf_set_errmsg(-EINVAL, "buffers can only be given to BPF stages");
 		return NULL;
 	}
 	if (s->nr_bufs == IORING_BPF_MAX_BUFS) {
-		c->err = rf_fail(-E2BIG, "a BPF stage has at most %d buffers", IORING_BPF_MAX_BUFS);
+		c->err = rf_set_errmsg(-E2BIG, "a BPF stage has at most %d buffers", IORING_BPF_MAX_BUFS);
 		return NULL;
 	}
 	return &s->bufs[s->nr_bufs++];
@@ -230,13 +230,13 @@ static int check_payload(const struct rf_stage *s)
 	const struct rf_chain *c = s->chain;
 
 	if (s->kind != RF_STAGE_BPF || s->payload)
-		return rf_fail(-EINVAL, "only a BPF stage gets a payload, and only one");
+		return rf_set_errmsg(-EINVAL, "only a BPF stage gets a payload, and only one");
 	if (!c->obj)
-		return rf_fail(-EINVAL, "this chain was created without an rf_object "
+		return rf_set_errmsg(-EINVAL, "this chain was created without an rf_object "
 			       "(rf_chain_new(ring, NULL)): create it with the rf_object whose "
 			       "payload map the op uses");
 	if (!c->obj->payloads.base)
-		return rf_fail(-ENOENT, "no object sharing this chain's rf_object declares a "
+		return rf_set_errmsg(-ENOENT, "no object sharing this chain's rf_object declares a "
 			       "payload map: declare one with RF_PAYLOAD()");
 	return check_map(&c->ring->ops[s->slot], s->slot, c->ring->ops[s->slot].payload_map,
 			 &c->obj->payloads, "payloads");
@@ -312,11 +312,11 @@ static int check_sqe_stages(const struct rf_chain *c)
 		if (s->kind != RF_STAGE_SQE)
 			continue;
 		if (s->sqe.flags & IOSQE_CQE_SKIP_SUCCESS)
-			return rf_fail(-EINVAL, "stage %u asks for no completion on success "
+			return rf_set_errmsg(-EINVAL, "stage %u asks for no completion on success "
 				       "(IOSQE_CQE_SKIP_SUCCESS): a chain reports once every "
 				       "stage completed", i);
 		if (s->sqe.flags & IOSQE_IO_HARDLINK)
-			return rf_fail(-EINVAL, "stage %u is hard-linked (IOSQE_IO_HARDLINK): "
+			return rf_set_errmsg(-EINVAL, "stage %u is hard-linked (IOSQE_IO_HARDLINK): "
 				       "the SDK links stages, and a chain stops at its first "
 				       "failure", i);
 	}
@@ -330,14 +330,14 @@ int rf_chain_queue(struct rf_chain *c)
 	int err = c->err;
 
 	if (!err && !c->nr_stages)
-		err = rf_fail(-EINVAL, "empty chain: add stages before queueing it");
+		err = rf_set_errmsg(-EINVAL, "empty chain: add stages before queueing it");
 	if (!err)
 		err = check_sqe_stages(c);
 	if (!err && io_uring_sq_space_left(uring) < c->nr_stages) {
 		err = io_uring_submit(uring);
-		err = err < 0 ? rf_fail(err, "io_uring_submit failed: %s", strerror(-err)) : 0;
+		err = err < 0 ? rf_set_errmsg(err, "io_uring_submit failed: %s", strerror(-err)) : 0;
 		if (!err && io_uring_sq_space_left(uring) < c->nr_stages)
-			err = rf_fail(-EBUSY, "the SQ ring has no room for %u stages",
+			err = rf_set_errmsg(-EBUSY, "the SQ ring has no room for %u stages",
 				      c->nr_stages);
 	}
 	if (err) {

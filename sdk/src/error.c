@@ -16,7 +16,7 @@ const char *rf_errmsg(void)
 	return errmsg;
 }
 
-int rf_fail(int err, const char *fmt, ...)
+int rf_set_errmsg(int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -26,7 +26,7 @@ int rf_fail(int err, const char *fmt, ...)
 	return err;
 }
 
-void rf_fail_append(const char *fmt, ...)
+void rf_append_errmsg(const char *fmt, ...)
 {
 	size_t used = strlen(errmsg);
 	va_list ap;

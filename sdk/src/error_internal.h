@@ -4,8 +4,8 @@
 #define RF_ERROR_INTERNAL_H
 
 /* Records a message for rf_errmsg() and returns err (a negative errno). */
-int rf_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rf_set_errmsg(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends to the current message. */
-void rf_fail_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rf_append_errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -96,7 +96,7 @@ static void append_log_tail(const char *log)
 	int lines = 0;
 
 	if (!begin) {
-		rf_fail_append("\nlibbpf said:\n%s", log);
+		rf_append_errmsg("\nlibbpf said:\n%s", log);
 		return;
 	}
 	begin = strchr(begin, '\n');
@@ -108,7 +108,7 @@ static void append_log_tail(const char *log)
 		if (p[-1] == '\n' && p != end && ++lines > TAIL_LINES)
 			break;
 	}
-	rf_fail_append("\nverifier log (last %d lines; rf_load_log() has all):\n%.*s",
+	rf_append_errmsg("\nverifier log (last %d lines; rf_load_log() has all):\n%.*s",
 		       TAIL_LINES, (int)(end - p), p);
 }
 
@@ -155,12 +155,12 @@ int rf_load_skeleton(struct bpf_object_skeleton *skeleton)
 		err = -err;
 	failed_prog(rf_load_log(), prog, sizeof(prog));
 	if (strstr(rf_load_log(), VERIFIER_LOG))
-		rf_fail(err, "loading BPF object '%s' failed: the verifier rejected program %s "
+		rf_set_errmsg(err, "loading BPF object '%s' failed: the verifier rejected program %s "
 			"(%s)", skeleton->name, prog[0] ? prog : "(unnamed)", rf_strerror(err));
 	else
-		rf_fail(err, "loading BPF object '%s' failed: %s%s%s", skeleton->name,
+		rf_set_errmsg(err, "loading BPF object '%s' failed: %s%s%s", skeleton->name,
 			rf_strerror(err), prog[0] ? " in program " : "", prog);
-	rf_fail_append(": %s", rf_load_hint(rf_load_log()));
+	rf_append_errmsg(": %s", rf_load_hint(rf_load_log()));
 	append_log_tail(rf_load_log());
 	return err;
 }

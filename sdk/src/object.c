@@ -48,11 +48,11 @@ static int read_decl(struct bpf_object *bpf, const char *name, size_t hdr_size,
 	d->max_entries = bpf_map__max_entries(d->map);
 	if (bpf_map__type(d->map) != BPF_MAP_TYPE_ARRAY ||
 	    !(bpf_map__map_flags(d->map) & BPF_F_MMAPABLE) || d->value_size < hdr_size)
-		return rf_fail(-EINVAL, "map %s of object '%s' is not a BPF_F_MMAPABLE array of "
+		return rf_set_errmsg(-EINVAL, "map %s of object '%s' is not a BPF_F_MMAPABLE array of "
 			       "entries starting with the ringflow header: define it with "
 			       "RF_CHAIN_RECORD() / RF_PAYLOAD()", name, bpf_object__name(bpf));
 	if (d->max_entries > RF_REF_INDEX_MASK + 1U)
-		return rf_fail(-E2BIG, "map %s of object '%s' has %u entries; references "
+		return rf_set_errmsg(-E2BIG, "map %s of object '%s' has %u entries; references "
 			       "address at most %u", name, bpf_object__name(bpf),
 			       d->max_entries, RF_REF_INDEX_MASK + 1U);
 	return 0;
@@ -71,7 +71,7 @@ static int map_attach(struct rf_mapped *m, int fd, const char *name, size_t hdr_
 		err = -errno;
 		if (fd >= 0)
 			close(fd);
-		return rf_fail(err, "reading map %s failed: %s", name, strerror(-err));
+		return rf_set_errmsg(err, "reading map %s failed: %s", name, strerror(-err));
 	}
 	m->fd = fd;
 	m->id = info.id;
@@ -83,10 +83,10 @@ static int map_attach(struct rf_mapped *m, int fd, const char *name, size_t hdr_
 	if (m->base == MAP_FAILED) {
 		err = -errno;
 		m->base = NULL;
-		return rf_fail(err, "mmap of map %s failed: %s", name, strerror(-err));
+		return rf_set_errmsg(err, "mmap of map %s failed: %s", name, strerror(-err));
 	}
 	err = rf_slots_init(&m->slots, info.max_entries, RF_MAP_TAG(info.id));
-	return err ? rf_fail(err, "out of memory for %u entries of map %s",
+	return err ? rf_set_errmsg(err, "out of memory for %u entries of map %s",
 			     info.max_entries, name) : 0;
 }
 
@@ -109,7 +109,7 @@ static int map_create(struct rf_mapped *m, const char *name, size_t hdr_size,
 				max_entries, &opts), err = -errno;
 
 	if (fd < 0)
-		return rf_fail(err, "creating map %s failed: %s%s", name, rf_strerror(err),
+		return rf_set_errmsg(err, "creating map %s failed: %s%s", name, rf_strerror(err),
 			       err == -EPERM ? ": creating BPF maps needs CAP_BPF (run as "
 			       "root in the VM)" : "");
 	return map_attach(m, fd, name, hdr_size);
@@ -141,7 +141,7 @@ static int reuse(struct bpf_object *bpf, struct bpf_map *map, int fd)
 {
 	int err = bpf_map__reuse_fd(map, fd);
 
-	return err ? rf_fail(err, "sharing map %s with object '%s' failed: %s",
+	return err ? rf_set_errmsg(err, "sharing map %s with object '%s' failed: %s",
 			     bpf_map__name(map), bpf_object__name(bpf), rf_strerror(err)) : 0;
 }
 
@@ -175,13 +175,13 @@ static int fit_map(struct rf_object *obj, struct rf_mapped *m, const char *name,
 	if (!d->map || (m->fd >= 0 && d->value_size <= value_size && d->max_entries <= nr))
 		return 0;
 	if (m->fd >= 0 && obj->adopted)
-		return rf_fail(-E2BIG, "object '%s' needs %s of %u bytes (%u entries) but the "
+		return rf_set_errmsg(-E2BIG, "object '%s' needs %s of %u bytes (%u entries) but the "
 			       "maps of loaded object '%s' hold %u bytes (%u entries): open the "
 			       "rf_object before loading its objects, so that the SDK sizes "
 			       "the maps for all of them", object, what, d->value_size,
 			       d->max_entries, bpf_object__name(obj->members[0].bpf), value_size, nr);
 	if (m->fd >= 0 && (any_member_loaded(obj) || rf_slots_in_use(&m->slots)))
-		return rf_fail(-EBUSY, "object '%s' needs larger %s than the shared ones, which "
+		return rf_set_errmsg(-EBUSY, "object '%s' needs larger %s than the shared ones, which "
 			       "are in use already: share every object before loading any",
 			       object, what);
 	if (m->fd < 0)
@@ -205,10 +205,10 @@ int rf_object_share(struct rf_object *obj, struct bpf_object *bpf)
 
 	for (i = 0; i < obj->nr_members; i++)
 		if (obj->members[i].bpf == bpf)
-			return rf_fail(-EALREADY, "object '%s' shares these maps already",
+			return rf_set_errmsg(-EALREADY, "object '%s' shares these maps already",
 				       bpf_object__name(bpf));
 	if (object_loaded(bpf))
-		return rf_fail(-EBUSY, "object '%s' is loaded already, with maps of its own: "
+		return rf_set_errmsg(-EBUSY, "object '%s' is loaded already, with maps of its own: "
 			       "share objects before loading them", bpf_object__name(bpf));
 	err = read_decl(bpf, RF_RECORDS_MAP, sizeof(struct rf_record_hdr), &records);
 	if (!err)
@@ -223,7 +223,7 @@ int rf_object_share(struct rf_object *obj, struct bpf_object *bpf)
 	}
 	members = realloc(obj->members, (obj->nr_members + 1) * sizeof(*members));
 	if (!members)
-		return rf_fail(-ENOMEM, "out of memory");
+		return rf_set_errmsg(-ENOMEM, "out of memory");
 	obj->members = members;
 	/* a member only once it shares both maps: fit_map() points members at new maps */
 	err = fit_map(obj, &obj->records, RF_RECORDS_MAP, sizeof(struct rf_record_hdr),
@@ -251,7 +251,7 @@ static int adopt(struct rf_object *obj, struct bpf_object *bpf)
 	obj->adopted = true;
 	obj->members = calloc(1, sizeof(*obj->members));
 	if (!obj->members)
-		return rf_fail(-ENOMEM, "out of memory");
+		return rf_set_errmsg(-ENOMEM, "out of memory");
 	obj->members[obj->nr_members++].bpf = bpf;
 	err = read_decl(bpf, RF_RECORDS_MAP, sizeof(struct rf_record_hdr), &records);
 	if (!err)
@@ -274,7 +274,7 @@ int rf_object_open(struct bpf_object *bpf, struct rf_object **out)
 
 	*out = NULL;
 	if (!obj)
-		return rf_fail(-ENOMEM, "out of memory");
+		return rf_set_errmsg(-ENOMEM, "out of memory");
 	obj->records.fd = obj->payloads.fd = -1;
 	err = object_loaded(bpf) ? adopt(obj, bpf) : rf_object_share(obj, bpf);
 	if (err) {
@@ -352,17 +352,17 @@ static int bad_payload_ref(const struct rf_object *obj, __u64 ref, int err)
 {
 	switch (err) {
 	case -ENODATA:
-		return rf_fail(err, obj->payloads.base ? "payload reference 0 names no slot" :
+		return rf_set_errmsg(err, obj->payloads.base ? "payload reference 0 names no slot" :
 			       "no payload map: declare one with RF_PAYLOAD()");
 	case -EXDEV:
-		return rf_fail(err, "payload reference of another map (tag %u; this map's is "
+		return rf_set_errmsg(err, "payload reference of another map (tag %u; this map's is "
 			       "%u): use it with the rf_object that allocated it",
 			       RF_REF_TAG(ref), obj->payloads.slots.tag);
 	case -ERANGE:
-		return rf_fail(err, "payload slot %u out of range (the map has %u slots)",
+		return rf_set_errmsg(err, "payload slot %u out of range (the map has %u slots)",
 			       RF_REF_INDEX(ref), obj->payloads.slots.nr);
 	default:
-		return rf_fail(err, "stale payload reference (slot %u, generation %u): it "
+		return rf_set_errmsg(err, "stale payload reference (slot %u, generation %u): it "
 			       "was freed or reallocated", RF_REF_INDEX(ref), RF_REF_GEN(ref));
 	}
 }
@@ -370,13 +370,13 @@ static int bad_payload_ref(const struct rf_object *obj, __u64 ref, int err)
 void *rf_payload_alloc(struct rf_object *obj, __u64 *ref)
 {
 	if (!obj->payloads.base) {
-		rf_fail(-ENOENT, "no object sharing this rf_object declares a payload map: "
+		rf_set_errmsg(-ENOENT, "no object sharing this rf_object declares a payload map: "
 			"declare one with RF_PAYLOAD()");
 		return NULL;
 	}
 	*ref = rf_mapped_alloc(&obj->payloads);
 	if (!*ref) {
-		rf_fail(-ENOSPC, "all %u payload slots are in use: reap chains, or give "
+		rf_set_errmsg(-ENOSPC, "all %u payload slots are in use: reap chains, or give "
 			"RF_PAYLOAD() more entries", obj->payloads.slots.nr);
 		return NULL;
 	}

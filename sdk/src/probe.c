@@ -32,14 +32,14 @@ int rf_probe_features(__u32 features)
 {
 	if (features & IORING_FEAT_BPF)
 		return 0;
-	return rf_fail(-EOPNOTSUPP,
+	return rf_set_errmsg(-EOPNOTSUPP,
 		       "kernel %s lacks IORING_OP_BPF (io_uring reports no IORING_FEAT_BPF): " RUN_HINT,
 		       kernel_release());
 }
 
 int rf_probe_setup_error(int err)
 {
-	return rf_fail(err, "io_uring_setup failed: %s: io_uring is disabled or unavailable "
+	return rf_set_errmsg(err, "io_uring_setup failed: %s: io_uring is disabled or unavailable "
 		       "on kernel %s; " RUN_HINT, strerror(-err), kernel_release());
 }
 
@@ -63,11 +63,11 @@ static int probe_btf_uncached(void)
 	int id, err = 0;
 
 	if (!btf)
-		return rf_fail(-EOPNOTSUPP, "kernel %s has no BTF (/sys/kernel/btf/vmlinux): "
+		return rf_set_errmsg(-EOPNOTSUPP, "kernel %s has no BTF (/sys/kernel/btf/vmlinux): "
 			       RUN_HINT, kernel_release());
 	id = btf__find_by_name_kind(btf, "io_uring_bpf_req_ops", BTF_KIND_STRUCT);
 	if (id < 0) {
-		err = rf_fail(-EOPNOTSUPP, "kernel %s lacks IORING_OP_BPF (no struct "
+		err = rf_set_errmsg(-EOPNOTSUPP, "kernel %s lacks IORING_OP_BPF (no struct "
 			      "io_uring_bpf_req_ops in its BTF): " RUN_HINT, kernel_release());
 		goto out;
 	}
@@ -75,7 +75,7 @@ static int probe_btf_uncached(void)
 	id = btf__find_by_name_kind(btf, "io_uring_bpf_req", BTF_KIND_STRUCT);
 	t = id < 0 ? NULL : btf__type_by_id(btf, id);
 	if (!t || t->size != sizeof(struct io_uring_bpf_req))
-		err = rf_fail(-EOPNOTSUPP, "kernel %s's struct io_uring_bpf_req (%u bytes) does "
+		err = rf_set_errmsg(-EOPNOTSUPP, "kernel %s's struct io_uring_bpf_req (%u bytes) does "
 			      "not match this SDK's uapi.h (%zu bytes): rebuild the SDK and "
 			      "your BPF programs against this kernel", kernel_release(),
 			      t ? t->size : 0, sizeof(struct io_uring_bpf_req));
@@ -96,7 +96,7 @@ int rf_probe_btf_once(void)
 	if (result > 0)
 		result = probe_btf();
 	else if (result < 0)
-		rf_fail(result, "%s", rf_probe_msg);
+		rf_set_errmsg(result, "%s", rf_probe_msg);
 	return result;
 }
 

@@ -73,7 +73,7 @@ int rf_ring_submit(struct rf_ring *ring)
 {
 	int ret = io_uring_submit(&ring->uring);
 
-	return ret < 0 ? rf_fail(ret, "io_uring_submit failed: %s", strerror(-ret)) : ret;
+	return ret < 0 ? rf_set_errmsg(ret, "io_uring_submit failed: %s", strerror(-ret)) : ret;
 }
 
 int rf_ring_reap(struct rf_ring *ring, unsigned int min_chains, rf_chain_cb cb, void *arg)
@@ -98,10 +98,10 @@ int rf_ring_reap(struct rf_ring *ring, unsigned int min_chains, rf_chain_cb cb, 
 		/* callbacks may have queued chains: submit them while waiting */
 		ret = io_uring_submit_and_wait(&ring->uring, 1);
 		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -ETIME)
-			return rf_fail(ret, "waiting for completions failed: %s", strerror(-ret));
+			return rf_set_errmsg(ret, "waiting for completions failed: %s", strerror(-ret));
 	}
 	if (ring->stray_cqes != stray)
-		return rf_fail(-EPROTO, "%lu completions marked as the SDK's (user_data bit "
+		return rf_set_errmsg(-EPROTO, "%lu completions marked as the SDK's (user_data bit "
 			       "63) named no stage in flight: a stage completed twice, "
 			       "or a request of yours has bit 63 set",
 			       ring->stray_cqes - stray);

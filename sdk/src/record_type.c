@@ -99,7 +99,7 @@ int rf_record_type_join(struct rf_record_type *shared, const struct rf_record_ty
 
 	/* nothing to compare: header-only records fit anything, no BTF says nothing */
 	if (small->size && small->depth && big->depth && !starts_with(big, small))
-		return rf_fail(-EINVAL, "object '%s' (records: %s, %zu bytes) and object '%s' "
+		return rf_set_errmsg(-EINVAL, "object '%s' (records: %s, %zu bytes) and object '%s' "
 			       "(records: %s, %zu bytes) cannot share chain records: the ops of "
 			       "each write their own type at the start of the record. Make %s "
 			       "start with a member of type %s (a header both .bpf.c files "

@@ -33,20 +33,20 @@ int rf_ring_create(const struct rf_ring_opts *opts, struct rf_ring **out)
 	if (!o.max_chains)
 		o.max_chains = o.entries;
 	if (o.max_chains > (1U << 24))
-		return rf_fail(-EINVAL, "max_chains %u is too large", o.max_chains);
+		return rf_set_errmsg(-EINVAL, "max_chains %u is too large", o.max_chains);
 	/* chains' stages, raw ones included, are 64-byte SQEs */
 	if (o.flags & IORING_SETUP_SQE128)
-		return rf_fail(-EINVAL, "IORING_SETUP_SQE128 rings are not supported: chain stages "
+		return rf_set_errmsg(-EINVAL, "IORING_SETUP_SQE128 rings are not supported: chain stages "
 			       "are 64-byte SQEs (make a ring without it)");
 
 	ring = calloc(1, sizeof(*ring));
 	if (!ring)
-		return rf_fail(-ENOMEM, "out of memory");
+		return rf_set_errmsg(-ENOMEM, "out of memory");
 	ring->max_chains = o.max_chains;
 	ring->chains = calloc(o.max_chains, sizeof(*ring->chains));
 	ring->free = calloc(o.max_chains, sizeof(*ring->free));
 	if (!ring->chains || !ring->free) {
-		err = rf_fail(-ENOMEM, "out of memory for %u chains", o.max_chains);
+		err = rf_set_errmsg(-ENOMEM, "out of memory for %u chains", o.max_chains);
 		goto fail;
 	}
 	for (i = 0; i < o.max_chains; i++) {
@@ -118,7 +118,7 @@ int rf_ring_bind(struct rf_ring *ring, unsigned int slot, const struct bpf_link 
 	int err;
 
 	if (!link)
-		return rf_fail(-EINVAL, "no link to bind into slot %u: attach the skeleton "
+		return rf_set_errmsg(-EINVAL, "no link to bind into slot %u: attach the skeleton "
 			       "(<name>__attach()) first", slot);
 	bind.link_fd = bpf_link__fd(link);
 	err = io_uring_register(ring->uring.ring_fd, IORING_REGISTER_BPF_OP, &bind, 1);
@@ -126,18 +126,18 @@ int rf_ring_bind(struct rf_ring *ring, unsigned int slot, const struct bpf_link 
 	case 0:
 		break;
 	case -EBUSY:
-		return rf_fail(err, "slot %u of this ring is taken by op '%s': unbind it "
+		return rf_set_errmsg(err, "slot %u of this ring is taken by op '%s': unbind it "
 			       "first or use another slot", slot, ring->ops[slot].name);
 	case -ERANGE:
-		return rf_fail(err, "op slot %u out of range (a ring has %d)", slot,
+		return rf_set_errmsg(err, "op slot %u out of range (a ring has %d)", slot,
 			       IORING_BPF_MAX_OPS);
 	case -EINVAL:
 	case -EBADF:
-		return rf_fail(err, "link fd %d is not an attached io_uring_bpf_req_ops link: "
+		return rf_set_errmsg(err, "link fd %d is not an attached io_uring_bpf_req_ops link: "
 			       "declare the ops with RF_OPS() and attach the skeleton",
 			       bind.link_fd);
 	default:
-		return rf_fail(err, "binding slot %u failed: %s", slot, strerror(-err));
+		return rf_set_errmsg(err, "binding slot %u failed: %s", slot, strerror(-err));
 	}
 	rf_op_info_read(bind.link_fd, slot, &ring->ops[slot]);
 	return 0;
@@ -150,7 +150,7 @@ int rf_ring_unbind(struct rf_ring *ring, unsigned int slot)
 
 	err = io_uring_register(ring->uring.ring_fd, IORING_UNREGISTER_BPF_OP, &bind, 1);
 	if (err)
-		return rf_fail(err, "unbinding slot %u failed: %s", slot,
+		return rf_set_errmsg(err, "unbinding slot %u failed: %s", slot,
 			       err == -ENOENT ? "nothing is bound there" : strerror(-err));
 	memset(&ring->ops[slot], 0, sizeof(ring->ops[slot]));
 	return 0;
