@@ -84,7 +84,10 @@ struct rf_stage *rf_chain_bpf(struct rf_chain *c, unsigned int slot, __u32 op_fl
  */
 struct io_uring_sqe *rf_chain_sqe(struct rf_chain *c);
 
-/* Buffers of a BPF stage (up to IORING_BPF_MAX_BUFS, index = call order). */
+/*
+ * Buffers of a BPF stage (up to IORING_BPF_MAX_BUFS, index = call order). A NULL
+ * stage (its call failed) gives -EINVAL, and rf_errmsg() says so and keeps why.
+ */
 int rf_stage_buf(struct rf_stage *s, void *addr, unsigned int len);
 int rf_stage_buf_fixed(struct rf_stage *s, unsigned int index, void *addr, unsigned int len);
 /*

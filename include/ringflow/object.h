@@ -54,8 +54,10 @@ unsigned int rf_object_payloads_in_use(const struct rf_object *obj);
 /*
  * Payload slots outside a chain. alloc returns the slot's argument memory (zeroed)
  * and its reference for req->args[1]; writing it costs no system call. get and
- * free refuse a reference of another map (-EXDEV), out of range (-ERANGE) or no
- * longer allocated (-ESTALE).
+ * free refuse a reference of another map (EXDEV), out of range (ERANGE) or no
+ * longer allocated (ESTALE). alloc and get return NULL with errno and rf_errmsg()
+ * set (alloc: ENOENT without a payload map, ENOSPC when every slot is in use);
+ * free returns -errno.
  */
 void *rf_payload_alloc(struct rf_object *obj, __u64 *ref);
 void *rf_payload_get(struct rf_object *obj, __u64 ref);

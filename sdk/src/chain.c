@@ -2,9 +2,11 @@
 /* Building chains and writing them into the SQ ring, linked and stamped. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <ringflow/chain.h>
+#include <ringflow/error.h>
 #include <ringflow/object.h>
 #include <ringflow/sqe.h>
 #include "chain_internal.h"
@@ -205,22 +207,44 @@ static struct io_uring_bpf_buf *next_buf(struct rf_stage *s)
 	return &s->bufs[s->nr_bufs++];
 }
 
+/*
+ * A NULL stage comes from a stage call that failed: say so, and keep what that
+ * failure said (once, however many calls follow).
+ */
+static int no_stage(const char *call)
+{
+	static const char head[] = "no stage (NULL)";
+	char prev[512];
+
+	if (!strncmp(rf_errmsg(), head, sizeof(head) - 1))
+		return -EINVAL;
+	snprintf(prev, sizeof(prev), "%s", rf_errmsg());
+	return rf_set_errmsg(-EINVAL, "%s given to %s(): the call that should have made it "
+			     "failed%s%s", head, call, prev[0] ? ": " : "", prev);
+}
+
 int rf_stage_buf(struct rf_stage *s, void *addr, unsigned int len)
 {
-	struct io_uring_bpf_buf *b = next_buf(s);
+	struct io_uring_bpf_buf *b;
 
+	if (!s)
+		return no_stage(__func__);
+	b = next_buf(s);
 	if (!b)
-		return s ? s->chain->err : -EINVAL;
+		return s->chain->err;
 	rf_buf_user(b, addr, len);
 	return 0;
 }
 
 int rf_stage_buf_fixed(struct rf_stage *s, unsigned int index, void *addr, unsigned int len)
 {
-	struct io_uring_bpf_buf *b = next_buf(s);
+	struct io_uring_bpf_buf *b;
 
+	if (!s)
+		return no_stage(__func__);
+	b = next_buf(s);
 	if (!b)
-		return s ? s->chain->err : -EINVAL;
+		return s->chain->err;
 	rf_buf_fixed(b, index, addr, len);
 	return 0;
 }

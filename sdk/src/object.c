@@ -370,14 +370,14 @@ static int bad_payload_ref(const struct rf_object *obj, __u64 ref, int err)
 void *rf_payload_alloc(struct rf_object *obj, __u64 *ref)
 {
 	if (!obj->payloads.base) {
-		rf_set_errmsg(-ENOENT, "no object sharing this rf_object declares a payload map: "
-			"declare one with RF_PAYLOAD()");
+		errno = -rf_set_errmsg(-ENOENT, "no object sharing this rf_object declares a "
+				       "payload map: declare one with RF_PAYLOAD()");
 		return NULL;
 	}
 	*ref = rf_mapped_alloc(&obj->payloads);
 	if (!*ref) {
-		rf_set_errmsg(-ENOSPC, "all %u payload slots are in use: reap chains, or give "
-			"RF_PAYLOAD() more entries", obj->payloads.slots.nr);
+		errno = -rf_set_errmsg(-ENOSPC, "all %u payload slots are in use: reap chains, "
+				       "or give RF_PAYLOAD() more entries", obj->payloads.slots.nr);
 		return NULL;
 	}
 	return (char *)rf_mapped_entry(&obj->payloads, *ref) + obj->payloads.hdr_size;
@@ -388,8 +388,8 @@ void *rf_payload_get(struct rf_object *obj, __u64 ref)
 	char *entry = rf_mapped_entry(&obj->payloads, ref);
 
 	if (!entry) {
-		bad_payload_ref(obj, ref, obj->payloads.base ?
-				rf_slots_check(&obj->payloads.slots, ref) : -ENODATA);
+		errno = -bad_payload_ref(obj, ref, obj->payloads.base ?
+					 rf_slots_check(&obj->payloads.slots, ref) : -ENODATA);
 		return NULL;
 	}
 	return entry + obj->payloads.hdr_size;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <ringflow/ringflow.h>
+#include "error_internal.h"
 #include "load_internal.h"
 
 /* The host runs a stock kernel: the probe must say so, and how to fix it. */
@@ -42,6 +43,22 @@ Test(errors, sqe128_rings_are_refused_before_any_kernel_call)
 	cr_assert_null(ring);
 	cr_assert_not_null(strstr(rf_errmsg(), "IORING_SETUP_SQE128 rings are not supported"),
 			   "%s", rf_errmsg());
+}
+
+/* A stage call that failed returns NULL; the next call on it says so and why. */
+Test(errors, a_null_stage_explains_itself)
+{
+	char x[8];
+
+	/* what rf_chain_bpf() said when it failed */
+	rf_set_errmsg(-ERANGE, "op slot 99 out of range (a ring has 64)");
+	cr_assert_eq(rf_stage_buf(NULL, x, 8), -EINVAL);
+	cr_assert_not_null(strstr(rf_errmsg(), "no stage (NULL) given to rf_stage_buf(): the "
+				  "call that should have made it failed: op slot 99 out of range"),
+			   "%s", rf_errmsg());
+	cr_assert_eq(rf_stage_buf_fixed(NULL, 0, x, 8), -EINVAL);
+	cr_assert_not_null(strstr(rf_errmsg(), "given to rf_stage_buf(): "), "the first reason stays: %s",
+			   rf_errmsg());
 }
 
 Test(errors, strerror_names_the_errno)

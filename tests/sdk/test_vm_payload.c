@@ -153,14 +153,18 @@ Test(payload, userspace_rejects_stale_and_out_of_range_references)
 	cr_assert_not_null(rf_payload_alloc(fx.obj, &ref));
 	cr_assert_not_null(rf_payload_get(fx.obj, ref));
 	cr_assert_eq(rf_payload_free(fx.obj, ref), 0);
+	errno = 0;
 	cr_assert_null(rf_payload_get(fx.obj, ref));
+	cr_assert_eq(errno, ESTALE);
 	cr_assert_not_null(strstr(rf_errmsg(), "stale payload reference"), "%s", rf_errmsg());
 	cr_assert_eq(rf_payload_free(fx.obj, ref), -ESTALE, "double free");
 	cr_assert_eq(rf_payload_free(fx.obj, RF_REF(RF_REF_TAG(ref), 1, RF_REF_INDEX_MASK)), -ERANGE);
 	cr_assert_not_null(strstr(rf_errmsg(), "out of range"), "%s", rf_errmsg());
 	cr_assert_eq(rf_payload_free(fx.obj, RF_REF(RF_REF_TAG(ref) + 1, 1, 0)), -EXDEV);
 	cr_assert_not_null(strstr(rf_errmsg(), "payload reference of another map"), "%s", rf_errmsg());
+	errno = 0;
 	cr_assert_null(rf_payload_get(fx.obj, 0));
+	cr_assert_eq(errno, ENODATA);
 	cr_assert_not_null(strstr(rf_errmsg(), "reference 0 names no slot"), "%s", rf_errmsg());
 	cr_assert_eq(rf_object_payloads_in_use(fx.obj), 0);
 }
@@ -173,7 +177,9 @@ Test(payload, slots_run_out_then_come_back)
 	cr_assert_eq(rf_object_max_payloads(fx.obj), RF_BUILTIN_MAX_PAYLOADS);
 	for (int i = 0; i < RF_BUILTIN_MAX_PAYLOADS; i++)
 		cr_assert_not_null(rf_payload_alloc(fx.obj, &refs[i]));
+	errno = 0;
 	cr_assert_null(rf_payload_alloc(fx.obj, &extra));
+	cr_assert_eq(errno, ENOSPC);
 	cr_assert_not_null(strstr(rf_errmsg(), "in use"), "%s", rf_errmsg());
 	for (int i = 0; i < RF_BUILTIN_MAX_PAYLOADS; i++)
 		cr_assert_eq(rf_payload_free(fx.obj, refs[i]), 0);
