@@ -108,7 +108,7 @@ int RF_CALLBACK(rf_inject_issue, struct io_uring_bpf_req *req)
 	if (err)
 		return err;
 	err = args->inject_err;
-	if (err >= 0 || err < -4095)
+	if (err >= 0 || err < -IORING_BPF_MAX_ERRNO)
 		err = -EIO;
 	if (args->inject_every > 1 && seen % args->inject_every)
 		return rf_set_result(req, 0);

@@ -34,13 +34,12 @@ extern int bpf_io_buf_store(struct io_uring_bpf_req *req, u32 buf, u64 off,
  */
 extern s64 bpf_io_buf_copy(struct io_uring_bpf_req *req, u64 dst_pos, u64 src_pos,
 			   u64 len) __ksym;
-#define RF_BUF_POS(buf, off)	(((u64)(buf) << 32) | (u32)(off))
 
 static __always_inline s64 rf_buf_copy(struct io_uring_bpf_req *req, u32 dst_buf,
 				       u32 dst_off, u32 src_buf, u32 src_off, u64 len)
 {
-	return bpf_io_buf_copy(req, RF_BUF_POS(dst_buf, dst_off),
-			       RF_BUF_POS(src_buf, src_off), len);
+	return bpf_io_buf_copy(req, IORING_BPF_BUF_POS(dst_buf, dst_off),
+			       IORING_BPF_BUF_POS(src_buf, src_off), len);
 }
 
 /*
@@ -62,7 +61,7 @@ extern s64 bpf_io_buf_crc32c(struct io_uring_bpf_req *req, u32 buf, u64 off, u64
 			     u32 crc) __ksym __weak;
 /*
  * From issue only: the next read or write of the chain goes to @pos with @len
- * bytes (RF_STEER_KEEP_POS / RF_STEER_KEEP_LEN keep what was submitted); 0 or
+ * bytes (IORING_BPF_STEER_KEEP_POS / _LEN keep what was submitted); 0 or
  * -errno. See rf_steer_next() in maps.bpf.h.
  */
 extern int bpf_io_steer_next(struct io_uring_bpf_req *req, u64 pos,
@@ -70,26 +69,6 @@ extern int bpf_io_steer_next(struct io_uring_bpf_req *req, u64 pos,
 /* From issue only: the rest of the chain completes with -EALREADY, unrun. */
 extern int bpf_io_chain_done(struct io_uring_bpf_req *req) __ksym __weak;
 
-extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
-extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
-extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
-
-/*
- * for (i = start; i < end; i++) that the verifier checks once, not per iteration
- * (as in the kernel's selftests/bpf/bpf_experimental.h).
- */
-#ifndef bpf_for
-#define bpf_for(i, start, end) for (						\
-	struct bpf_iter_num ___it __attribute__((aligned(8),			\
-						 cleanup(bpf_iter_num_destroy))),	\
-	*___p __attribute__((unused)) = (					\
-		bpf_iter_num_new(&___it, (start), (end)),			\
-		(void)bpf_iter_num_destroy, (void *)0);				\
-	({									\
-		int *___t = bpf_iter_num_next(&___it);				\
-		(___t && ((i) = *___t, (i) >= (start) && (i) < (end)));		\
-	});									\
-	)
-#endif
+/* bpf_for() and the bpf_iter_num_*() kfuncs it uses come from libbpf's bpf_helpers.h. */
 
 #endif /* RINGFLOW_KFUNCS_BPF_H */

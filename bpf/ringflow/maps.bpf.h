@@ -160,7 +160,7 @@
 
 /*
  * From issue: the next read or write of the chain goes to @pos and moves @len
- * bytes (RF_STEER_KEEP_POS / RF_STEER_KEEP_LEN keep what was submitted; the length
+ * bytes (IORING_BPF_STEER_KEEP_POS / IORING_BPF_STEER_KEEP_LEN keep what was submitted; the length
  * can only shrink). The chain's record remembers both, so the chain's result shows
  * where that stage went and judges its transfer by the new length. 0, -ENODATA
  * when the chain has no record (its result could not tell), or the kernel's errno:

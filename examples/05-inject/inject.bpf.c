@@ -24,7 +24,7 @@ int RF_CALLBACK(inject_prep, struct io_uring_bpf_req *req)
 	struct inject_args *args;
 	int err = rf_payload_lookup(req, &args);
 
-	if (!err && (args->err >= 0 || args->err < -4095))
+	if (!err && (args->err >= 0 || args->err < -IORING_BPF_MAX_ERRNO))
 		err = -EINVAL;
 	return err;
 }

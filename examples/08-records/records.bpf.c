@@ -62,7 +62,7 @@ int RF_CALLBACK(check_issue, struct io_uring_bpf_req *req)
 	walk->records++;
 	/* on to the next record's header, unless this is the chain's last stage */
 	if (rf_stage(req) + 1 < LOG_CHAIN_STAGES)
-		return rf_steer_next(req, walk->next, RF_STEER_KEEP_LEN);
+		return rf_steer_next(req, walk->next, IORING_BPF_STEER_KEEP_LEN);
 	return 0;
 }
 

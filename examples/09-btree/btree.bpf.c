@@ -31,7 +31,7 @@ int RF_CALLBACK(btree_issue, struct io_uring_bpf_req *req)
 	if (!node->leaf) {
 		if (node->vals[i] > BTREE_MAX_NODE)
 			return rf_fail_detail(req, -EBADMSG, node->vals[i], "btree: bad child");
-		return rf_steer_next(req, node->vals[i] * BTREE_NODE_SIZE, RF_STEER_KEEP_LEN);
+		return rf_steer_next(req, node->vals[i] * BTREE_NODE_SIZE, IORING_BPF_STEER_KEEP_LEN);
 	}
 	if (node->keys[i] != look->key)
 		return -ENOENT;		/* not in the tree: the chain reports it */

@@ -45,7 +45,7 @@ struct rf_builtin_record {
 
 struct rf_builtin_args {
 	__u32	xor_key;	/* rf_xor */
-	__s32	inject_err;	/* rf_inject: -errno to fail with (-EIO if not -4095..-1) */
+	__s32	inject_err;	/* rf_inject: -errno to fail with (else -EIO; at least -IORING_BPF_MAX_ERRNO) */
 	__u32	inject_every;	/* rf_inject: fail every Nth request (0, 1: always) */
 	__u32	resv;
 };

@@ -3,14 +3,13 @@
  * Memory layouts shared by userspace and BPF programs: the header of every chain
  * record, the header of every payload slot, and how the SDK encodes references and
  * user_data in the SQEs it builds. Included from both sides, so it needs nothing but
- * the kernel's fixed-width types (vmlinux.h provides them to BPF programs).
+ * the kernel's fixed-width types and the UAPI's constants (ringflow/uapi.h, whose
+ * types BPF programs take from vmlinux.h).
  */
 #ifndef RINGFLOW_LAYOUT_H
 #define RINGFLOW_LAYOUT_H
 
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
+#include <ringflow/uapi.h>
 
 /* Names of the maps RF_CHAIN_RECORD() and RF_PAYLOAD() define in a BPF object. */
 #define RF_RECORDS_MAP		"rf_records"
@@ -19,10 +18,6 @@
 #define RF_REASON_LEN		48
 /* Stages of a chain; stage numbers are 8 bits of user_data. */
 #define RF_CHAIN_MAX_STAGES	16
-
-/* rf_steer_next(): keep the submitted position or length */
-#define RF_STEER_KEEP_POS	(~0ULL)
-#define RF_STEER_KEEP_LEN	(~0U)
 
 /* rf_record_hdr.flags */
 #define RF_FAIL_DETAIL		(1U << 0)	/* detail was given (it may be 0) */

@@ -14,7 +14,14 @@
 #ifndef RINGFLOW_UAPI_H
 #define RINGFLOW_UAPI_H
 
+/*
+ * BPF programs include this after vmlinux.h, which already has the types (from the
+ * kernel's BTF): they get the constants and macros only, one definition for both
+ * sides.
+ */
+#ifndef __VMLINUX_H__
 #include <linux/types.h>
+#endif
 
 /* io_uring_setup(2) reports this in io_uring_params.features. */
 #ifndef IORING_FEAT_BPF
@@ -80,9 +87,10 @@
  * file-backed mappings work, and the kfuncs refuse to write it (-EACCES). Other
  * user buffers must be writable, and not a shared mapping of a file other than
  * shmem (-EFAULT); a private mapping of a file is accepted (stores go to the
- * process's copy-on-write pages, not to the file). Pinning runs at submission with the ring's lock held, like
- * buffer registration: memory that faults in slowly (userfaultfd, FUSE or network
- * files) holds up the ring meanwhile. The buffer kfuncs of one request move at most
+ * process's copy-on-write pages, not to the file). Pinning runs at submission
+ * with the ring's lock held, like buffer registration: memory that faults in
+ * slowly (userfaultfd, FUSE or network files) holds up the ring meanwhile. The
+ * buffer kfuncs of one request move at most
  * IORING_BPF_MAX_REQ_BYTES bytes in all: a call that would cross that budget fails
  * whole with -EDQUOT (it moves nothing), and smaller calls that still fit succeed
  * after it. What is bounded is the bytes the kfuncs touch, not a program's own
@@ -156,14 +164,19 @@
 #define IORING_BPF_STEER_KEEP_POS	(~0ULL)
 #define IORING_BPF_STEER_KEEP_LEN	(~0U)
 
+/*
+ * The bound of io_bpf_errno() in the kernel (not in its UAPI header): results
+ * below -IORING_BPF_MAX_ERRNO are its internal codes and complete as -EINVAL.
+ */
+#define IORING_BPF_MAX_ERRNO		511
+
+#ifndef __VMLINUX_H__
 /* Buffer descriptor types. */
 enum {
 	IORING_BPF_BUF_USER	= 1,	/* addr/len: user memory */
 	IORING_BPF_BUF_FIXED	= 2,	/* addr/len inside registered buffer buf_index */
 };
 
-/* Buffer descriptor flags. */
-#define IORING_BPF_BUF_RDONLY		(1U << 0)	/* programs only read it */
 
 /* One buffer a BPF request may access; an array of these is in sqe->addr. */
 struct io_uring_bpf_buf {
@@ -173,6 +186,10 @@ struct io_uring_bpf_buf {
 	__u32	len;
 	__u64	addr;
 };
+#endif /* !__VMLINUX_H__ */
+
+/* Buffer descriptor flags. */
+#define IORING_BPF_BUF_RDONLY		(1U << 0)	/* programs only read it */
 
 /*
  * io_uring_register(2) opcodes. Both take a struct io_uring_bpf_bind and
@@ -202,6 +219,7 @@ struct io_uring_bpf_buf {
 
 #define IORING_BPF_BIND_KERNEL_NOP	(1U << 0)
 
+#ifndef __VMLINUX_H__
 struct io_uring_bpf_bind {
 	__u32	slot;
 	__s32	link_fd;
@@ -221,5 +239,6 @@ struct io_uring_bpf_req {
 	__u32	buf_len[IORING_BPF_MAX_BUFS];
 	__u8	pdu[48];
 };
+#endif /* !__VMLINUX_H__ */
 
 #endif /* RINGFLOW_UAPI_H */

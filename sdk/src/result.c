@@ -46,9 +46,9 @@ static void steered_io(struct rf_chain *c, struct rf_chain_result *r)
 		if (!h || !is_rw(s) || !(h->steered & (1U << i)))
 			continue;
 		r->steered |= 1U << i;
-		if (h->steer_pos[i] != RF_STEER_KEEP_POS)
+		if (h->steer_pos[i] != IORING_BPF_STEER_KEEP_POS)
 			c->pos[i] = h->steer_pos[i];
-		if (h->steer_len[i] != RF_STEER_KEEP_LEN)
+		if (h->steer_len[i] != IORING_BPF_STEER_KEEP_LEN)
 			c->len[i] = h->steer_len[i];
 	}
 	r->pos = c->pos;

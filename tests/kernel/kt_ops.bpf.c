@@ -6,15 +6,12 @@
  * and per request (by user_data) in a hash map.
  */
 #include "vmlinux.h"
+#include <asm-generic/errno.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <ringflow/uapi.h>
 #include "kt_modes.h"
 
-#define EINVAL	22
-#define EIO	5
-#define E2BIG	7
-#define EPROTO	71
-#define EOPNOTSUPP	95
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -36,10 +33,7 @@ extern s64 bpf_io_buf_crc32c(struct io_uring_bpf_req *rq, u32 buf, u64 off, u64 
 extern int bpf_io_steer_next(struct io_uring_bpf_req *rq, u64 pos, u32 len) __ksym __weak;
 extern int bpf_io_chain_done(struct io_uring_bpf_req *rq) __ksym __weak;
 
-#define KEEP_POS	(~0ULL)
-#define KEEP_LEN	(~0U)
 
-#define BUF_POS(buf, off) (((u64)(buf) << 32) | (u32)(off))
 #define POS_BUF(pos) ((u32)((pos) >> 32))
 #define POS_OFF(pos) ((u32)(pos))
 
@@ -121,7 +115,7 @@ static __always_inline void steer_attempt(struct io_uring_bpf_req *rq, u32 cb)
 
 	if (!bpf_ksym_exists(bpf_io_steer_next) || !bpf_ksym_exists(bpf_io_chain_done))
 		return;
-	sr = bpf_io_steer_next(rq, KEEP_POS, KEEP_LEN);
+	sr = bpf_io_steer_next(rq, IORING_BPF_STEER_KEEP_POS, IORING_BPF_STEER_KEEP_LEN);
 	dr = bpf_io_chain_done(rq);
 	st = bpf_map_lookup_elem(&reqs, &key);
 	if (st && cb < KT_NR_CB) {
@@ -257,7 +251,7 @@ static int copy_repeat(struct io_uring_bpf_req *rq)
 
 	bpf_iter_num_new(&it, 0, (int)(rq->args[0] & 0xff));
 	while ((i = bpf_iter_num_next(&it))) {
-		r = bpf_io_buf_copy(rq, BUF_POS(1, 0), BUF_POS(0, 0), len);
+		r = bpf_io_buf_copy(rq, IORING_BPF_BUF_POS(1, 0), IORING_BPF_BUF_POS(0, 0), len);
 		if (r < 0)
 			break;
 		done++;
@@ -284,7 +278,7 @@ static int copy_sizes(struct io_uring_bpf_req *rq)
 
 		if (!mib)
 			break;
-		r = bpf_io_buf_copy(rq, BUF_POS(1, 0), BUF_POS(0, 0), mib << 20);
+		r = bpf_io_buf_copy(rq, IORING_BPF_BUF_POS(1, 0), IORING_BPF_BUF_POS(0, 0), mib << 20);
 		if (r >= 0)
 			copied |= 1 << (*i & 7);
 		else
@@ -316,12 +310,12 @@ static int steer(struct io_uring_bpf_req *rq, u32 mode)
 			r = -EIO;
 		break;
 	case KT_MODE_STEER_TWICE:
-		r = bpf_io_steer_next(rq, KEEP_POS, KEEP_LEN);
+		r = bpf_io_steer_next(rq, IORING_BPF_STEER_KEEP_POS, IORING_BPF_STEER_KEEP_LEN);
 		if (!r)
-			r = bpf_io_steer_next(rq, KEEP_POS, KEEP_LEN);
+			r = bpf_io_steer_next(rq, IORING_BPF_STEER_KEEP_POS, IORING_BPF_STEER_KEEP_LEN);
 		break;
 	default:
-		r = bpf_io_steer_next(rq, KEEP_POS, KEEP_LEN);
+		r = bpf_io_steer_next(rq, IORING_BPF_STEER_KEEP_POS, IORING_BPF_STEER_KEEP_LEN);
 		if (!r)
 			r = bpf_io_chain_done(rq);
 		break;
@@ -354,8 +348,8 @@ int BPF_PROG(kt_issue, struct io_uring_bpf_req *rq)
 		return 0;
 	case KT_MODE_COPY:
 		/* buf 1 [args[1] >> 32 ..] = buf 0 [args[1] & 0xffffffff ..], args[0] bytes */
-		r = bpf_io_buf_copy(rq, BUF_POS(1, rq->args[1] >> 32),
-				    BUF_POS(0, rq->args[1] & 0xffffffff), rq->args[0]);
+		r = bpf_io_buf_copy(rq, IORING_BPF_BUF_POS(1, rq->args[1] >> 32),
+				    IORING_BPF_BUF_POS(0, rq->args[1] & 0xffffffff), rq->args[0]);
 		bpf_io_set_result(rq, r);
 		return 0;
 	case KT_MODE_LOADSTORE:
@@ -435,7 +429,8 @@ int BPF_PROG(kt_issue, struct io_uring_bpf_req *rq)
 	case KT_MODE_COPY_SIZES:
 		return copy_sizes(rq);
 	case KT_MODE_COPY_USER:
-		r = bpf_io_buf_copy(rq, BUF_POS(1, 0), BUF_POS(0, rq->args[1]), rq->args[0]);
+		r = bpf_io_buf_copy(rq, IORING_BPF_BUF_POS(1, 0),
+				    IORING_BPF_BUF_POS(0, rq->args[1]), rq->args[0]);
 		bpf_io_set_result(rq, r);
 		return 0;
 	case KT_MODE_STEER:

@@ -18,7 +18,7 @@
 
 KT_SUITE(contract, 64, KT_BIND_MAIN, 300);
 
-#define FILE_LEN	(64U * 1024)
+#define FILE_LEN	((size_t)64 * 1024)
 
 /* A temporary file of FILE_LEN bytes of pattern; its fd. */
 static int pattern_file(unsigned char *data)

@@ -15,8 +15,6 @@
 #include "kt.h"
 
 #define FILE_LEN	(64UL * 1024)
-#define KEEP_POS	IORING_BPF_STEER_KEEP_POS
-#define KEEP_LEN	IORING_BPF_STEER_KEEP_LEN
 
 static struct kt k;
 static struct io_uring ring;
@@ -113,9 +111,9 @@ Test(steering, keep_position_or_length)
 {
 	unsigned char buf[4096];
 
-	cr_assert_eq(steered_read(20000, KEEP_LEN, buf, 0), 4096);
+	cr_assert_eq(steered_read(20000, IORING_BPF_STEER_KEEP_LEN, buf, 0), 4096);
 	cr_assert_arr_eq(buf, data + 20000, 4096);
-	cr_assert_eq(steered_read(KEEP_POS, 10, buf, 0), 10);
+	cr_assert_eq(steered_read(IORING_BPF_STEER_KEEP_POS, 10, buf, 0), 10);
 	cr_assert_arr_eq(buf, data, 10);
 }
 
@@ -272,8 +270,10 @@ Test(steering, misuse_gets_its_errno)
 {
 	struct kt_cqe c;
 
-	cr_assert_eq(misuse(KT_MODE_STEER, KEEP_POS, 4097, IORING_OP_READ), -ERANGE, "longer");
-	cr_assert_eq(misuse(KT_MODE_STEER, LLONG_MAX, KEEP_LEN, IORING_OP_READ), -EOVERFLOW);
+	cr_assert_eq(misuse(KT_MODE_STEER, IORING_BPF_STEER_KEEP_POS, 4097, IORING_OP_READ),
+		     -ERANGE, "longer");
+	cr_assert_eq(misuse(KT_MODE_STEER, LLONG_MAX, IORING_BPF_STEER_KEEP_LEN, IORING_OP_READ),
+		     -EOVERFLOW);
 	cr_assert_eq(misuse(KT_MODE_STEER, (uint64_t)LLONG_MAX + 1, 0, IORING_OP_READ), -EOVERFLOW);
 	cr_assert_eq(misuse(KT_MODE_STEER, 0, 10, IORING_OP_NOP), -EOPNOTSUPP, "a nop");
 	cr_assert_eq(misuse(KT_MODE_STEER, 0, 10, IORING_OP_READV), -EOPNOTSUPP, "a readv");

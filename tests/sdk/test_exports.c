@@ -55,7 +55,7 @@ static void declared(struct names *s)
 		f = fopen(path, "r");
 		cr_assert_not_null(f, "%s", path);
 		while (fgets(line, sizeof(line), f))
-			if (strncmp(line, "static", 6) && !regexec(&re, line, 2, m, 0))
+			if (strncmp(line, "static", 6) != 0 && !regexec(&re, line, 2, m, 0))
 				add(s, line + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
 		fclose(f);
 	}

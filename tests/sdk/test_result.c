@@ -313,10 +313,10 @@ Test(result, steering_may_keep_the_position_or_the_length)
 	struct rf_chain_result r;
 	char line[256];
 
-	hdr.steer_pos[1] = RF_STEER_KEEP_POS;
+	hdr.steer_pos[1] = IORING_BPF_STEER_KEEP_POS;
 	hdr.steer_len[1] = 10;
 	hdr.steer_pos[3] = 777;
-	hdr.steer_len[3] = RF_STEER_KEEP_LEN;
+	hdr.steer_len[3] = IORING_BPF_STEER_KEEP_LEN;
 	stage(0, RF_STAGE_BPF, 0, 0);
 	stage(1, RF_STAGE_READ_FIXED, 4096, 10);
 	chain.stages[1].off = 4096;

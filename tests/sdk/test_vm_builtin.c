@@ -210,15 +210,18 @@ static void queue_inject(__s32 err, __u32 every, uintptr_t user)
 
 Test(builtin, inject_fails_with_the_requested_errno)
 {
-	struct report reports[4] = { 0 };
+	struct report reports[6] = { 0 };
 
 	fx.skel->bss->rf_inject_seen = 0;
 	queue_inject(-ENOSPC, 0, 0);
 	queue_inject(-ENOSPC, 1, 1);
 	queue_inject(-ETIME, 0, 2);
 	queue_inject(5, 0, 3);		/* not an errno: -EIO */
-	run(reports, 4);
-	for (int i = 0; i < 4; i++) {
+	/* below -IORING_BPF_MAX_ERRNO the kernel would make it -EINVAL: -EIO, both sides */
+	queue_inject(-(IORING_BPF_MAX_ERRNO + 1), 0, 4);
+	queue_inject(-IORING_BPF_MAX_ERRNO, 0, 5);
+	run(reports, 6);
+	for (int i = 0; i < 6; i++) {
 		cr_assert_eq(reports[i].failed_stage, 1, "%s", reports[i].line);
 		cr_assert_eq(reports[i].res[0], 0, "the nop before ran");
 		cr_assert_eq(reports[i].res[2], -ECANCELED);
@@ -228,6 +231,10 @@ Test(builtin, inject_fails_with_the_requested_errno)
 	cr_assert_eq(reports[1].status, -ENOSPC);
 	cr_assert_eq(reports[2].status, -ETIME);
 	cr_assert_eq(reports[3].status, -EIO);
+	cr_assert_eq(reports[4].status, -EIO);
+	cr_assert_eq(reports[4].hdr.error, -EIO, "the record says what the CQE says");
+	cr_assert_eq(reports[5].status, -IORING_BPF_MAX_ERRNO);
+	cr_assert_eq(reports[5].hdr.error, -IORING_BPF_MAX_ERRNO);
 }
 
 Test(builtin, inject_every_nth_request)
