@@ -38,6 +38,7 @@ enum {
 #define FZ_OUT_LEN	(4UL << 20)
 #define FZ_BIG_LEN	(IORING_BPF_MAX_BUF_LEN + 4096UL)
 #define FZ_MEMLOCK	(48UL << 20)	/* RLIMIT_MEMLOCK while fuzzing */
+#define FZ_UNMAPPED	0x1000ULL	/* below mmap_min_addr: never mapped */
 
 /* What the whole process shares: the BPF objects, memory, files. */
 struct fz_env {
@@ -54,7 +55,7 @@ struct fz_env {
 	unsigned char *fixed, *fixed_model;	/* registered buffers 0 and 1 */
 	unsigned char *chaos_a;		/* fixed index 2: all, half or none of it */
 	unsigned char *ro;		/* a PROT_READ mapping (pattern) */
-	unsigned char *hole;		/* an unmapped page */
+	unsigned char *hole;		/* a PROT_NONE page */
 	unsigned char *big;		/* FZ_BIG_LEN bytes of anon memory */
 	bool memlock_charged;		/* CAP_IPC_LOCK dropped: pins count */
 	uint64_t prep_fails;		/* prep callbacks that returned an error */

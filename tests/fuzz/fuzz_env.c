@@ -109,9 +109,12 @@ int fz_env_init(struct fz_env *env, bool charge_memlock)
 		fprintf(stderr, "fuzz: out of memory\n");
 		return -1;
 	}
-	/* a page with mapped neighbours that is itself unmapped */
-	munmap(env->hole + 4096, 4096);
+	/*
+	 * A page no access reaches: PROT_NONE rather than unmapped, which a later
+	 * mmap() (a ring, a buffer) could fill. Truly unmapped: FZ_UNMAPPED.
+	 */
 	env->hole += 4096;
+	mprotect(env->hole, 4096, PROT_NONE);
 	pattern(env->in, FZ_IN_LEN, 0x5a);
 	pattern(env->chaos_a, 65536, 0x33);
 	pattern(env->ro, 65536, 0x77);
@@ -153,8 +156,7 @@ void fz_env_fini(struct fz_env *env)
 	munmap(env->fixed, FZ_FIXED_LEN);
 	munmap(env->chaos_a, 65536);
 	munmap(env->ro, 65536);
-	munmap(env->hole - 4096, 4096);
-	munmap(env->hole + 4096, 4096);
+	munmap(env->hole - 4096, 3UL * 4096);
 	munmap(env->big, FZ_BIG_LEN);
 	pthread_mutex_destroy(&env->det_lock);
 }

@@ -275,15 +275,25 @@ static void bpf_fault(struct gen *g)
 		return;
 	}
 	case 4:
-		r->nr = 1 + fz_below(rng, 4);
-		r->desc_addr = 0;
-		r->what = "len > 0, addr = 0";
+		if (fz_one_in(rng, 2)) {
+			r->nr = 0;
+			r->desc_addr = (uint64_t)(uintptr_t)env->arena;
+			r->what = "len = 0, addr != 0";
+		} else {
+			r->nr = 1 + fz_below(rng, 4);
+			r->desc_addr = 0;
+			r->what = "len > 0, addr = 0";
+		}
 		sub1(r, -EINVAL);
 		return;
 	case 5:
 		r->nr = 1 + fz_below(rng, 4);
-		r->desc_addr = fz_one_in(rng, 2) ? (uint64_t)(uintptr_t)env->hole :
-			       0xffffffff81000000ULL;
+		{
+			const uint64_t bad[] = { (uint64_t)(uintptr_t)env->hole, FZ_UNMAPPED,
+						 0xffffffff81000000ULL };
+
+			r->desc_addr = bad[fz_below(rng, 3)];
+		}
 		r->what = "descriptor array unreadable";
 		sub1(r, -EFAULT);
 		return;
@@ -321,9 +331,10 @@ static void bpf_fault(struct gen *g)
 		sub1(r, -E2BIG);
 		break;
 	case 12: {
-		static const uint64_t bad[] = { 0, 0xffff888000000000ULL, 0xffffffff81000000ULL };
+		static const uint64_t bad[] = { 0, FZ_UNMAPPED, 0xffff888000000000ULL,
+						0xffffffff81000000ULL };
 
-		d->addr = fz_one_in(rng, 2) ? (uint64_t)(uintptr_t)env->hole : bad[fz_below(rng, 3)];
+		d->addr = fz_one_in(rng, 2) ? (uint64_t)(uintptr_t)env->hole : bad[fz_below(rng, 4)];
 		d->len = 1 + fz_below(rng, 4096);
 		r->what = "NULL, kernel or unmapped buffer";
 		sub1(r, -EFAULT);
@@ -815,8 +826,9 @@ static void pipeline(struct gen *g)
 			exp1(r, -ERANGE);
 			slen = 0;
 		} else if (fz_one_in(rng, 10)) {
-			r->args[0] = (1ULL << 63) - 1 - fz_below(rng, 100);
 			r->args[1] = 4096 < len ? 4096 : len;
+			/* pos + len is LLONG_MAX + 1 or more */
+			r->args[0] = (1ULL << 63) - 1 - fz_below(rng, (uint32_t)r->args[1]);
 			r->what = "steer beyond LLONG_MAX";
 			exp1(r, -EOVERFLOW);
 			slen = 0;
@@ -904,7 +916,10 @@ static void ordinary(struct gen *g, bool last)
 	step(g, r);
 }
 
-/* Steering and ending misused: each has its own errno (uapi.h, kernel README). */
+/*
+ * Steering and ending misused: each has its own errno (uapi.h, kernel README). The
+ * last request of a chain has no link flag: -ENOLINK, as alone.
+ */
 static void steer_misuse(struct gen *g, int pos, int n, bool linked)
 {
 	struct fz_rng *rng = &g->s->rng;
@@ -916,18 +931,18 @@ static void steer_misuse(struct gen *g, int pos, int n, bool linked)
 		r->op_flags = KT_MODE_DONE;
 		r->what = "end the chain";
 		r->ends_chain = true;
-		exp1(r, !linked ? -ENOLINK : last ? -ENOENT : 7);
+		exp1(r, !linked || last ? -ENOLINK : 7);
 	} else if (m == 1 && !g->c->hard) {
 		r->op_flags = KT_MODE_DONE_FAIL;
 		r->what = "end the chain, then fail";
-		exp1(r, !linked ? -ENOLINK : last ? -ENOENT : -EIO);
+		exp1(r, !linked || last ? -ENOLINK : -EIO);
 	} else {
 		r->op_flags = KT_MODE_STEER;
 		r->args[0] = IORING_BPF_STEER_KEEP_POS;
 		r->args[1] = IORING_BPF_STEER_KEEP_LEN;
 		r->what = "steer what is not a read or write";
 		/* the next request is never a READ/WRITE here (see mixed()) */
-		exp1(r, !linked ? -ENOLINK : last ? -ENOENT : -EOPNOTSUPP);
+		exp1(r, !linked || last ? -ENOLINK : -EOPNOTSUPP);
 	}
 	step(g, r);
 }
@@ -1064,8 +1079,10 @@ void fz_fill_sqe(struct fz_seed *s, struct io_uring_sqe *sqe, const struct fz_re
 
 	switch (r->kind) {
 	case FZ_BPF:
-		io_uring_prep_rw(IORING_OP_BPF, sqe, -1, (const void *)(uintptr_t)r->desc_addr,
-				 r->nr, r->args[0]);
+		/* addr = 0 when len = 0, unless that is the fault */
+		io_uring_prep_rw(IORING_OP_BPF, sqe, -1,
+				 r->nr || r->desc_addr != (uintptr_t)r->desc ?
+				 (const void *)(uintptr_t)r->desc_addr : NULL, r->nr, r->args[0]);
 		sqe->rw_flags = (int)IORING_BPF_OP_FLAGS(r->slot, r->op_flags);
 		sqe->addr3 = r->args[1];
 		switch (r->reserved) {
