@@ -115,6 +115,8 @@ struct fz_chain {
 
 struct fz_stats {
 	uint64_t sqes, bpf, chains, checked_chains, violations, seeds, kills, closes, chaos;
+	uint64_t refused_chains;	/* a request refused at submission failed the chain */
+	uint64_t chaos_ops, chaos_enoent, chaos_enolink;	/* chaos-slot results */
 };
 
 /* One seed's run. */

@@ -97,9 +97,16 @@ static bool check_results(struct fz_seed *s, const struct fz_chain *c)
 		if (r->must_sub || (in(r->sub, r->nsub, r->res) && !in(r->exp, r->nexp, r->res)))
 			refused = true;
 	}
+	s->st->refused_chains += refused;
 	for (int i = c->first; i < c->first + c->n; i++) {
 		const struct fz_req *r = &s->req[i];
 		bool ok;
+
+		if (r->kind == FZ_BPF && r->slot == FZ_SLOT_CHAOS) {
+			s->st->chaos_enoent += r->res == -ENOENT;
+			s->st->chaos_enolink += r->res == -ENOLINK;
+			s->st->chaos_ops += r->res >= 0;
+		}
 
 		if (refused) {
 			/* a request refused at submission fails its whole chain */

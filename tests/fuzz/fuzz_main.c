@@ -108,14 +108,17 @@ int main(int argc, char **argv)
 		printf("VIOLATION: memlock still charged after every ring closed: registering "
 		       "RLIMIT_MEMLOCK bytes: %s\n", strerror(-ret));
 	}
+	printf("fuzz: chains: %llu, %llu checked byte for byte, %llu refused at submission; "
+	       "chaos slot: %llu ran an op, %llu -ENOENT, %llu -ENOLINK; %llu kills, %llu ring "
+	       "closes, %llu chaos actions\n", (unsigned long long)st.chains,
+	       (unsigned long long)st.checked_chains, (unsigned long long)st.refused_chains,
+	       (unsigned long long)st.chaos_ops, (unsigned long long)st.chaos_enoent,
+	       (unsigned long long)st.chaos_enolink, (unsigned long long)st.kills,
+	       (unsigned long long)st.closes, (unsigned long long)st.chaos);
 	printf("fuzz: done: %llu SQEs (%llu BPF) in %.1f s: %.0f SQEs/s; %llu seeds from "
-	       "0x%016llx; %llu chains, %llu checked byte for byte; %llu kills, %llu ring "
-	       "closes, %llu chaos actions; %llu violations\n",
-	       (unsigned long long)st.sqes, (unsigned long long)st.bpf, now_s() - t0,
-	       (double)st.sqes / (now_s() - t0), (unsigned long long)st.seeds,
-	       (unsigned long long)seed, (unsigned long long)st.chains,
-	       (unsigned long long)st.checked_chains, (unsigned long long)st.kills,
-	       (unsigned long long)st.closes, (unsigned long long)st.chaos,
+	       "0x%016llx; %llu violations\n", (unsigned long long)st.sqes,
+	       (unsigned long long)st.bpf, now_s() - t0, (double)st.sqes / (now_s() - t0),
+	       (unsigned long long)st.seeds, (unsigned long long)seed,
 	       (unsigned long long)st.violations);
 	fz_env_fini(&env);
 	return st.violations ? 1 : 0;
