@@ -149,6 +149,7 @@ int fz_memlock_free(struct fz_env *env);	/* 0 when nothing stays charged */
 int fz_det_reattach(struct fz_env *env);
 int fz_bind(int ring_fd, unsigned int slot, int link_fd, unsigned int flags);
 int fz_unbind(int ring_fd, unsigned int slot);
+struct io_uring_sqe *fz_get_sqe(struct io_uring *ring);
 uint32_t fz_crc32c(const unsigned char *p, size_t n);
 
 /* fuzz_gen.c: queue a batch of chains (at most `sqes` SQEs) into s->req */

@@ -291,3 +291,20 @@ uint32_t fz_crc32c(const unsigned char *p, size_t n)
 		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
+
+/*
+ * An SQE, waiting for the SQPOLL thread where it has not yet moved the SQ head
+ * past requests it already completed (it advances the head after its batch).
+ */
+struct io_uring_sqe *fz_get_sqe(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe;
+
+	for (int i = 0; i < 100000; i++) {
+		sqe = io_uring_get_sqe(ring);
+		if (sqe || !(ring->flags & IORING_SETUP_SQPOLL))
+			return sqe;
+		io_uring_sqring_wait(ring);
+	}
+	return NULL;
+}

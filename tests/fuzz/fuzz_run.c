@@ -223,7 +223,7 @@ uint64_t fz_run_seed(struct fz_env *env, uint64_t seed, uint64_t count,
 
 		fz_gen_batch(&s, n);
 		for (int i = 0; i < s.nreq; i++) {
-			struct io_uring_sqe *sqe = io_uring_get_sqe(&s.ring);
+			struct io_uring_sqe *sqe = fz_get_sqe(&s.ring);
 
 			if (!sqe) {
 				fz_violation(&s, NULL, "SQ ring full");

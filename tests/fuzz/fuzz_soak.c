@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -91,6 +92,17 @@ static const unsigned int phase_flags[3] = {
 	0, IORING_SETUP_SQPOLL, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
 };
 
+static struct io_uring_sqe *get_sqe(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe = fz_get_sqe(ring);
+
+	if (!sqe) {
+		printf("soak: the SQ ring stays full\n");
+		exit(1);
+	}
+	return sqe;
+}
+
 /* One batch of chains; returns the violations found. */
 static int batch(struct fz_env *env, struct io_uring *ring, struct fz_rng *rng, uint64_t *ud)
 {
@@ -116,20 +128,20 @@ static int batch(struct fz_env *env, struct io_uring *ring, struct fz_rng *rng, 
 		desc[c].addr = (uint64_t)(uintptr_t)buf[c];
 		out_off[c] = (*ud / 4 % (FZ_OUT_LEN / SOAK_LEN)) * SOAK_LEN;
 
-		sqe = io_uring_get_sqe(ring);
+		sqe = get_sqe(ring);
 		io_uring_prep_read(sqe, env->fd_in, buf[c], SOAK_LEN, in_off);
 		sqe->flags |= IOSQE_IO_LINK;
 		sqe->user_data = (*ud)++;
 		w[0] = SOAK_LEN;
 
-		sqe = io_uring_get_sqe(ring);
+		sqe = get_sqe(ring);
 		io_uring_prep_rw(IORING_OP_BPF, sqe, -1, &desc[c], 1, key);
 		sqe->rw_flags = (int)IORING_BPF_OP_FLAGS(FZ_SLOT_MAIN, KT_MODE_XOR);
 		sqe->flags |= IOSQE_IO_LINK;
 		sqe->user_data = (*ud)++;
 		w[1] = SOAK_LEN;
 
-		sqe = io_uring_get_sqe(ring);
+		sqe = get_sqe(ring);
 		io_uring_prep_rw(IORING_OP_BPF, sqe, -1, &desc[c], 1, IORING_BPF_BUF_POS(0, 0));
 		sqe->rw_flags = (int)IORING_BPF_OP_FLAGS(FZ_SLOT_MAIN, KT_MODE_CRC_RES);
 		sqe->addr3 = SOAK_LEN;
@@ -140,7 +152,7 @@ static int batch(struct fz_env *env, struct io_uring *ring, struct fz_rng *rng, 
 		w[2] = (int32_t)(fz_crc32c(tmp, SOAK_LEN) & 0x7fffffff);
 		memcpy(env->out_model + out_off[c], tmp, SOAK_LEN);
 
-		sqe = io_uring_get_sqe(ring);
+		sqe = get_sqe(ring);
 		io_uring_prep_write(sqe, env->fd_out, buf[c], SOAK_LEN, out_off[c]);
 		sqe->user_data = (*ud)++;
 		w[3] = SOAK_LEN;
