@@ -49,6 +49,7 @@ struct fz_env {
 	pthread_mutex_t det_lock;
 	bool reattach_broken;
 	int fd_in, fd_out;
+	int pipe[2];			/* chains wait on it while chaos goes on */
 	unsigned char *in;		/* fd_in's content (constant) */
 	unsigned char *out_model;	/* what fd_out must hold */
 	unsigned char *arena, *arena_model;	/* RW anon memory the chains use */
@@ -62,7 +63,11 @@ struct fz_env {
 	long vmpin_start;		/* kB */
 };
 
-enum fz_kind { FZ_BPF, FZ_READ, FZ_WRITE, FZ_NOP, FZ_FSYNC, FZ_TIMEOUT, FZ_LINK_TIMEOUT };
+enum fz_kind {
+	FZ_BPF, FZ_READ, FZ_WRITE, FZ_NOP, FZ_FSYNC, FZ_TIMEOUT, FZ_LINK_TIMEOUT,
+	FZ_PIPE_READ,	/* 1 byte of env->pipe: holds its chain until the batch is submitted */
+};
+#define FZ_PIPE_BYTE	'p'
 
 #define FZ_MAX_EXP	6
 #define FZ_MAX_DESC	6
@@ -135,6 +140,7 @@ struct fz_seed {
 	size_t arena_used, fixed_used;	/* bump allocators, reset per batch */
 	uint64_t next_ud;
 	bool big_used;			/* one 16 MiB pin per batch */
+	unsigned int pipe_reads;	/* FZ_PIPE_READs in this batch */
 	bool quiet;
 	struct fz_stats *st;
 };

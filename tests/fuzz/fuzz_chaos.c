@@ -106,7 +106,7 @@ static void *chaos_thread(void *arg)
 
 	while (!atomic_load(&c->stop)) {
 		fz_chaos_step(c);
-		nap_us(fz_below(&c->rng, 300));
+		nap_us(fz_below(&c->rng, 100));
 	}
 	return NULL;
 }

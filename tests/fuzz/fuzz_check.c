@@ -17,7 +17,7 @@
 static const char *kind_name(uint8_t k)
 {
 	static const char *const names[] = { "BPF", "READ", "WRITE", "NOP", "FSYNC",
-					     "TIMEOUT", "LINK_TIMEOUT" };
+					     "TIMEOUT", "LINK_TIMEOUT", "READ(pipe)" };
 
 	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }

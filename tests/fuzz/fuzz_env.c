@@ -121,7 +121,7 @@ int fz_env_init(struct fz_env *env, bool charge_memlock)
 	mprotect(env->ro, 65536, PROT_READ);
 	env->fd_in = tmpfile_fd();
 	env->fd_out = tmpfile_fd();
-	if (env->fd_in < 0 || env->fd_out < 0 ||
+	if (env->fd_in < 0 || env->fd_out < 0 || pipe(env->pipe) ||
 	    pwrite(env->fd_in, env->in, FZ_IN_LEN, 0) != (ssize_t)FZ_IN_LEN ||
 	    ftruncate(env->fd_out, FZ_OUT_LEN)) {
 		fprintf(stderr, "fuzz: files in /tmp: %s\n", strerror(errno));
@@ -148,6 +148,8 @@ void fz_env_fini(struct fz_env *env)
 	kt_ops__destroy(env->skel2);
 	close(env->fd_in);
 	close(env->fd_out);
+	close(env->pipe[0]);
+	close(env->pipe[1]);
 	free(env->in);
 	free(env->out_model);
 	free(env->arena_model);

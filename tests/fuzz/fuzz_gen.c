@@ -1001,6 +1001,30 @@ static void link_timeout(struct gen *g)
 	also(r, -EALREADY);
 }
 
+/*
+ * A chain that waits behind a read of the pipe: its requests are prepped (and
+ * hold their op binding and pinned buffers) while the chaos slot changes; the
+ * batch writes the bytes after submitting (fuzz_run.c).
+ */
+static void pipe_read(struct gen *g)
+{
+	struct fz_req *r = new_req(g, FZ_PIPE_READ, "read of the pipe");
+	unsigned char *model;
+
+	r->buf = arena(g, 1, false, &model);
+	if (!r->buf) {
+		r->kind = FZ_NOP;
+		r->what = "nop";
+		exp1(r, 0);
+		return;
+	}
+	r->len = r->full_len = 1;
+	exp1(r, 1);
+	if (live(g))
+		model[0] = FZ_PIPE_BYTE;
+	g->s->pipe_reads++;
+}
+
 static void gen_chain(struct fz_seed *s)
 {
 	struct fz_rng *rng = &s->rng;
@@ -1011,6 +1035,8 @@ static void gen_chain(struct fz_seed *s)
 	memset(c, 0, sizeof(*c));
 	c->first = s->nreq;
 	c->hard = fz_one_in(rng, 4);
+	if (t < 14 && fz_one_in(rng, 5))
+		pipe_read(&g);
 	if (t < 7) {
 		pipeline(&g);
 	} else if (t < 14) {
@@ -1057,6 +1083,7 @@ void fz_gen_batch(struct fz_seed *s, unsigned int sqes)
 	s->arena_used = 0;
 	s->fixed_used = 0;
 	s->big_used = false;
+	s->pipe_reads = 0;
 	while (s->nreq + FZ_MAX_CHAIN <= (int)sqes && s->nchain < 64)
 		gen_chain(s);
 	if (!s->nreq) {
@@ -1104,6 +1131,9 @@ void fz_fill_sqe(struct fz_seed *s, struct io_uring_sqe *sqe, const struct fz_re
 		break;
 	case FZ_READ:
 		io_uring_prep_read(sqe, env->fd_in, r->buf, r->len, r->off);
+		break;
+	case FZ_PIPE_READ:
+		io_uring_prep_read(sqe, env->pipe[0], r->buf, 1, 0);
 		break;
 	case FZ_WRITE:
 		io_uring_prep_write(sqe, env->fd_out, r->buf, r->len, r->off);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include <bpf/libbpf.h>
 #include "fuzz.h"
 
@@ -114,6 +116,31 @@ static void submit(struct fz_seed *s, struct fz_chaos *chaos, bool inline_chaos)
 	/* on DEFER_TASKRUN rings, chaos between submission and reaping */
 	for (unsigned int n = inline_chaos ? fz_below(&s->rng, 4) : 0; n; n--)
 		fz_chaos_step(chaos);
+}
+
+/* Let the chains waiting on the pipe go, after chaos had a moment with them. */
+static void release_pipe(struct fz_seed *s)
+{
+	struct timespec ts = { 0, (long)fz_below(&s->rng, 500) * 1000 };
+	char bytes[128];
+
+	if (!s->pipe_reads)
+		return;
+	memset(bytes, FZ_PIPE_BYTE, sizeof(bytes));
+	nanosleep(&ts, NULL);
+	if (write(s->env->pipe[1], bytes, s->pipe_reads) != (ssize_t)s->pipe_reads)
+		fz_violation(s, NULL, "writing the pipe: %s", strerror(errno));
+}
+
+/* Bytes no read took (their chain was refused): gone before the next batch. */
+static void drain_pipe(struct fz_seed *s)
+{
+	char buf[128];
+	int n = 0;
+
+	if (s->pipe_reads && !ioctl(s->env->pipe[0], FIONREAD, &n) && n > 0 &&
+	    read(s->env->pipe[0], buf, (size_t)n) != n)
+		fz_violation(s, NULL, "draining the pipe: %s", strerror(errno));
 }
 
 static void reap(struct fz_seed *s, uint64_t base)
@@ -232,11 +259,13 @@ uint64_t fz_run_seed(struct fz_env *env, uint64_t seed, uint64_t count,
 			fz_fill_sqe(&s, sqe, &s.req[i]);
 		}
 		submit(&s, chaos, inline_chaos);
+		release_pipe(&s);
 		if (sent <= kill_at && kill_at < sent + (uint64_t)s.nreq)
 			fz_kill_episode(&s);
 		if (sent <= close_at && close_at < sent + (uint64_t)s.nreq)
 			fz_close_episode(&s);
 		reap(&s, base);
+		drain_pipe(&s);
 		fz_check_batch(&s, base);
 		sent += (uint64_t)s.nreq;
 		st->sqes += (uint64_t)s.nreq;

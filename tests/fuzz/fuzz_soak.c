@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "fuzz.h"
@@ -222,8 +223,10 @@ int fz_soak(struct fz_env *env, uint64_t requests, uint64_t seed, bool debug_ker
 	struct sample first = { 0 }, s;
 	uint64_t ud = 1, done = 0, per_phase = requests / SOAK_PHASES;
 	long leaks = 0, vmpin;
+	struct timespec t0, t1;
 	int bad = 0, ret;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	printf("soak: seed 0x%016llx, %llu requests in chains of 4 (read, xor, crc32c, write), "
 	       "%d chains a batch, a new ring every %llu\n", (unsigned long long)seed,
 	       (unsigned long long)requests, SOAK_CHAINS, (unsigned long long)per_phase);
@@ -278,7 +281,8 @@ int fz_soak(struct fz_env *env, uint64_t requests, uint64_t seed, bool debug_ker
 		if (leaks)
 			bad++;
 	}
-	printf("soak: %s: %llu requests, %d violations\n", bad ? "FAILED" : "passed",
-	       (unsigned long long)done, bad);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("soak: %s: %llu requests in %.0f s, %d violations\n", bad ? "FAILED" : "passed",
+	       (unsigned long long)done, (double)(t1.tv_sec - t0.tv_sec), bad);
 	return bad ? -1 : 0;
 }
