@@ -201,8 +201,9 @@ static void extra_descs(struct gen *g, struct fz_req *r)
 				r->desc[r->nr++] = ubuf(s->env->big, IORING_BPF_MAX_BUF_LEN, 0);
 			}
 			break;
-		case 3:	/* overlapping an earlier one */
-			if (r->nr)
+		case 3:	/* overlapping an earlier one (not the 16 MiB one: each
+			 * descriptor's pages count against RLIMIT_MEMLOCK) */
+			if (r->nr && r->desc[r->nr - 1].len < IORING_BPF_MAX_BUF_LEN)
 				r->desc[r->nr] = r->desc[r->nr - 1], r->nr++;
 			break;
 		case 4: { /* a registered buffer, read-only */
