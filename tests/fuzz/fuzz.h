@@ -88,6 +88,7 @@ struct fz_req {
 	unsigned char *buf;
 	uint32_t len, full_len;
 	uint64_t off;
+	int fixed_idx;			/* READ_FIXED/WRITE_FIXED with this buffer, or -1 */
 	struct __kernel_timespec ts;
 	/* oracle */
 	int32_t exp[FZ_MAX_EXP];	/* allowed once the request runs; exp[0] modelled */

@@ -33,6 +33,7 @@ static struct fz_req *new_req(struct gen *g, uint8_t kind, const char *what)
 	r->what = what;
 	r->ud = s->next_ud++;
 	r->res = INT32_MIN;
+	r->fixed_idx = -1;
 	g->c->n++;
 	return r;
 }
@@ -713,10 +714,16 @@ static struct fz_req *read_req(struct gen *g, uint32_t len, uint64_t pos, uint32
 	struct fz_req *r = new_req(g, FZ_READ, "read");
 	unsigned int idx;
 
-	if (fz_one_in(&g->s->rng, 3))
+	if (fz_one_in(&g->s->rng, 3)) {
 		into->mem = fixed(g, len, &idx, &into->model);
-	else
+		/* READ_FIXED, or a plain read into registered memory */
+		if (into->mem && fz_one_in(&g->s->rng, 2)) {
+			r->fixed_idx = (int)idx;
+			r->what = "read_fixed";
+		}
+	} else {
 		into->mem = arena(g, len, false, &into->model);
+	}
 	if (!into->mem) {
 		r->kind = FZ_NOP;
 		r->what = "nop";
@@ -741,18 +748,27 @@ static struct fz_req *read_req(struct gen *g, uint32_t len, uint64_t pos, uint32
 	return r;
 }
 
-static void write_req(struct gen *g, const struct buf *from)
+/* A write of fd_out from the buffer, maybe shortened to slen by a steer before. */
+static void write_req(struct gen *g, const struct buf *from, uint32_t slen)
 {
 	struct fz_req *r = new_req(g, FZ_WRITE, "write");
+	struct fz_env *env = g->s->env;
 
 	r->buf = from->mem;
 	r->len = r->full_len = from->len;
+	if (slen)
+		r->full_len = slen;
+	if (from->mem >= env->fixed && from->mem < env->fixed + FZ_FIXED_LEN &&
+	    fz_one_in(&g->s->rng, 2)) {
+		r->fixed_idx = (int)((size_t)(from->mem - env->fixed) / (FZ_FIXED_LEN / 2));
+		r->what = "write_fixed";
+	}
 	r->off = out_alloc(g, from->len);
-	exp1(r, (int32_t)from->len);
+	exp1(r, (int32_t)r->full_len);
 	if (live(g)) {
-		memcpy(g->s->env->out_model + r->off, from->model, from->len);
+		memcpy(env->out_model + r->off, from->model, r->full_len);
 		g->c->out_off = r->off;
-		g->c->out_len = from->len;
+		g->c->out_len = r->full_len;
 	}
 }
 
@@ -880,7 +896,20 @@ static void pipeline(struct gen *g)
 		}
 		step(g, op);
 	}
-	write_req(g, &a);
+	{
+		uint32_t wlen = 0;
+
+		if (fz_one_in(rng, 4)) {
+			/* steer the write: where it was submitted, shorter */
+			r = bpf_req(g, FZ_SLOT_MAIN, KT_MODE_STEER, "steer the write");
+			wlen = 1 + fz_below(rng, a.len);
+			r->args[0] = IORING_BPF_STEER_KEEP_POS;
+			r->args[1] = wlen;
+			exp1(r, 0);
+			step(g, r);
+		}
+		write_req(g, &a, wlen);
+	}
 	step(g, &s->req[s->nreq - 1]);
 	if (fz_one_in(rng, 4)) {
 		r = new_req(g, FZ_FSYNC, "fsync");
@@ -1131,13 +1160,20 @@ void fz_fill_sqe(struct fz_seed *s, struct io_uring_sqe *sqe, const struct fz_re
 		}
 		break;
 	case FZ_READ:
-		io_uring_prep_read(sqe, env->fd_in, r->buf, r->len, r->off);
+		if (r->fixed_idx >= 0)
+			io_uring_prep_read_fixed(sqe, env->fd_in, r->buf, r->len, r->off, r->fixed_idx);
+		else
+			io_uring_prep_read(sqe, env->fd_in, r->buf, r->len, r->off);
 		break;
 	case FZ_PIPE_READ:
 		io_uring_prep_read(sqe, env->pipe[0], r->buf, 1, 0);
 		break;
 	case FZ_WRITE:
-		io_uring_prep_write(sqe, env->fd_out, r->buf, r->len, r->off);
+		if (r->fixed_idx >= 0)
+			io_uring_prep_write_fixed(sqe, env->fd_out, r->buf, r->len, r->off,
+						  r->fixed_idx);
+		else
+			io_uring_prep_write(sqe, env->fd_out, r->buf, r->len, r->off);
 		break;
 	case FZ_NOP:
 		io_uring_prep_nop(sqe);
