@@ -66,8 +66,9 @@ void fz_violation(struct fz_seed *s, const struct fz_req *r, const char *fmt, ..
 	fprintf(stderr, "\n");
 	if (r)
 		fz_print_req(r);
-	fprintf(stderr, "  replay: tools/fuzz --seed 0x%016llx --count %llu\n",
-		(unsigned long long)s->seed, (unsigned long long)s->count);
+	fprintf(stderr, "  replay: tools/fuzz --seed 0x%016llx --count %llu --per-seed %llu\n",
+		(unsigned long long)s->seed, (unsigned long long)s->count,
+		(unsigned long long)s->count);
 }
 
 static bool in(const int32_t *set, int n, int32_t v)

@@ -5,8 +5,8 @@
  *   ringflow-fuzz [--seed S] [--count N] [--per-seed M]   N SQEs, M per seed
  *   ringflow-fuzz --soak N [--seed S]                     N requests in chains
  *
- * Seed i after S is fz_seed_after(S, i) and is printed: `--seed X --count M`
- * replays seed X alone. Exit 0 when no violation was found, 1 otherwise.
+ * Seed i after S is fz_seed_after(S, i) and is printed: `--seed X --count M
+ * --per-seed M` replays seed X alone (M decides where its episodes fall too). Exit 0 when no violation was found, 1 otherwise.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -94,9 +94,10 @@ int main(int argc, char **argv)
 
 		done += n;
 		if (v)
-			printf("seed 0x%016llx: %llu violations: replay with "
-			       "tools/fuzz --seed 0x%016llx --count %llu\n", (unsigned long long)s,
-			       (unsigned long long)v, (unsigned long long)s, (unsigned long long)n);
+			printf("seed 0x%016llx: %llu violations: replay with tools/fuzz --seed "
+			       "0x%016llx --count %llu --per-seed %llu\n", (unsigned long long)s,
+			       (unsigned long long)v, (unsigned long long)s, (unsigned long long)n,
+			       (unsigned long long)n);
 		if (!quiet || i % 20 == 19)
 			printf("fuzz: %llu SQEs, %llu seeds, %.0f SQEs/s, %llu violations\n",
 			       (unsigned long long)st.sqes, (unsigned long long)st.seeds,
