@@ -139,6 +139,7 @@ struct fz_seed {
 	struct fz_chain chain[64];
 	int nchain;
 	size_t arena_used, fixed_used;	/* bump allocators, reset per batch */
+	uint64_t out_used;		/* fd_out, round robin */
 	uint64_t next_ud;
 	bool big_used;			/* one 16 MiB pin per batch */
 	unsigned int pipe_reads;	/* FZ_PIPE_READs in this batch */

@@ -687,23 +687,25 @@ static void bpf_plain(struct gen *g)
 	if (r->slot != FZ_SLOT_MAIN || r->op_flags != KT_MODE_LOAD)
 		extra_descs(g, r);
 	/* an error of issue that a cancellation would give too: the callbacks tell */
-	if (r->exp[0] == -ECANCELED || r->exp[0] == -EALREADY)
-		exp1(r, -EIO), r->args[0] = (uint64_t)(uint32_t)-EIO;
+	if (r->exp[0] == -ECANCELED || r->exp[0] == -EALREADY) {
+		exp1(r, -EIO);
+		r->args[0] = (uint64_t)(uint32_t)-EIO;
+	}
 	/* callbacks that fail, clean up and try to steer on every request */
 	if (r->slot == FZ_SLOT_MAIN && fz_one_in(rng, 4))
 		r->op_flags |= KT_FLAG_TOUCH | KT_FLAG_STEER_CB;
 }
 
+/* A range of fd_out; a batch writes far less than the file, so none overlap. */
 static uint64_t out_alloc(struct gen *g, uint32_t len)
 {
-	static uint64_t cursor;
+	struct fz_seed *s = g->s;
 	uint64_t at;
 
-	if (cursor + len > FZ_OUT_LEN)
-		cursor = 0;
-	at = cursor;
-	cursor += len;
-	(void)g;
+	if (s->out_used + len > FZ_OUT_LEN)
+		s->out_used = 0;
+	at = s->out_used;
+	s->out_used += len;
 	return at;
 }
 
@@ -772,48 +774,43 @@ static void write_req(struct gen *g, const struct buf *from, uint32_t slen)
 	}
 }
 
-/* Advance the modelled chain state past request r. */
-static void step(struct gen *g, struct fz_req *r)
+/* The chain's state after a running request r completed with exp[0]. */
+static int next_state(const struct fz_chain *c, const struct fz_req *r)
 {
-	if (g->sub_fault)
-		return;
-	if (g->state == RUN) {
-		int32_t v = r->exp[0];
-		bool short_rw = (r->kind == FZ_READ || r->kind == FZ_WRITE) && v != (int32_t)r->full_len;
+	int32_t v = r->exp[0];
+	bool short_rw = (r->kind == FZ_READ || r->kind == FZ_WRITE) && v != (int32_t)r->full_len;
 
-		if (r->ends_chain && v >= 0)
-			g->state = ENDED;
-		else if ((v < 0 || short_rw) && !g->c->hard)
-			g->state = CANCELED;
-	}
+	if (r->ends_chain && v >= 0)
+		return ENDED;
+	if ((v < 0 || short_rw) && !c->hard)
+		return CANCELED;
+	return RUN;
 }
 
-/* The expectation every request gets once the chain around it is known. */
+/* Advance the modelled chain state past request r, while generating. */
+static void step(struct gen *g, struct fz_req *r)
+{
+	if (!g->sub_fault && g->state == RUN)
+		g->state = next_state(g->c, r);
+}
+
+/* Once the chain is complete: what its requests past a failure or an end get. */
 static void settle(struct gen *g)
 {
-	struct fz_seed *s = g->s;
 	struct fz_chain *c = g->c;
 	int state = RUN;
 
+	if (g->sub_fault)
+		return;	/* fuzz_check.c: the refused request's errno, -ECANCELED for the rest */
 	for (int i = c->first; i < c->first + c->n; i++) {
-		struct fz_req *r = &s->req[i];
+		struct fz_req *r = &g->s->req[i];
 
-		if (g->sub_fault)
-			continue;
 		if (state == CANCELED)
 			exp1(r, -ECANCELED);
 		else if (state == ENDED)
 			exp1(r, -EALREADY);
-		else {
-			int32_t v = r->exp[0];
-			bool short_rw = (r->kind == FZ_READ || r->kind == FZ_WRITE) &&
-					v != (int32_t)r->full_len;
-
-			if (r->ends_chain && v >= 0)
-				state = ENDED;
-			else if ((v < 0 || short_rw) && !c->hard)
-				state = CANCELED;
-		}
+		else
+			state = next_state(c, r);
 	}
 }
 
