@@ -27,6 +27,7 @@ enum {
 	KT_MODE_STEER_TWICE,	/* steer (keep, keep) twice: the second's error */
 	KT_MODE_STEER_DONE,	/* steer (keep, keep), then end: the second's error */
 	KT_MODE_COPY_SIZES,	/* copy buf 0 -> 1 in calls of args[0] bytes 0..7 MiB */
+	KT_MODE_CRC_RES,	/* as KT_MODE_CRC, the final crc & 0x7fffffff -> result */
 };
 
 #define KT_MODE_MASK		0xff
@@ -39,6 +40,8 @@ enum {
 #define KT_FLAG_PREP_HUGE	(1U << 18)
 /* prep, fail and cleanup try to steer and end the chain (kt_req_stat.steer_res) */
 #define KT_FLAG_STEER_CB	(1U << 19)
+/* count in the globals only, not per request (the fuzzer's requests it cannot match) */
+#define KT_FLAG_NOSTAT		(1U << 20)
 /* the result is ENODATA when a window kfunc returned NULL */
 #define KT_NO_WINDOW		61
 

@@ -92,6 +92,8 @@ static __always_inline void count(struct io_uring_bpf_req *rq, u32 cb, s32 res)
 	else
 		bpf_map_update_elem(&cb_hash, &cbkey, &one, BPF_NOEXIST);
 
+	if (rq->op_flags & KT_FLAG_NOSTAT)
+		return;
 	st = bpf_map_lookup_elem(&reqs, &key);
 	if (!st) {
 		bpf_map_update_elem(&reqs, &key, &zero, BPF_NOEXIST);
@@ -424,6 +426,16 @@ int BPF_PROG(kt_issue, struct io_uring_bpf_req *rq)
 				      rq->args[1], ~0U);
 		last_value = r;
 		return r < 0 ? (int)r : 0;
+	case KT_MODE_CRC_RES:
+		/* per request, unlike last_value: concurrent requests (the fuzzer) check each */
+		if (!bpf_ksym_exists(bpf_io_buf_crc32c))
+			return -EOPNOTSUPP;
+		r = bpf_io_buf_crc32c(rq, POS_BUF(rq->args[0]), POS_OFF(rq->args[0]),
+				      rq->args[1], ~0U);
+		if (r < 0)
+			return (int)r;
+		bpf_io_set_result(rq, (s32)(~(u32)r & 0x7fffffff));
+		return 0;
 	case KT_MODE_COPY_REPEAT:
 		return copy_repeat(rq);
 	case KT_MODE_COPY_SIZES:
