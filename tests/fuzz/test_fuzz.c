@@ -7,7 +7,7 @@
 #include <criterion/criterion.h>
 #include "fuzz.h"
 
-/* 20 seeds of 1,500 SQEs: about 11 s in the VM on the base kernel */
+/* 20 seeds of 1,500 SQEs: 9 s in the VM on the base kernel, 24 s on the debug one */
 #define CI_SEED		0x72696e67666c6f77ULL	/* "ringflow" */
 #define CI_SEEDS	20
 #define CI_PER_SEED	1500
