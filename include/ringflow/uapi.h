@@ -82,7 +82,9 @@
  *
  * Buffers. A user buffer is pinned from prep until the request completes
  * (FOLL_LONGTERM), and its pages are charged to the ring creator's RLIMIT_MEMLOCK
- * as registered buffers are (unless it has CAP_IPC_LOCK). IORING_BPF_BUF_RDONLY
+ * as registered buffers are (unless it has CAP_IPC_LOCK): each descriptor's pages,
+ * even where descriptors overlap, so three descriptors of one 16 MiB buffer charge
+ * 48 MiB. IORING_BPF_BUF_RDONLY
  * marks a buffer the program only reads: it is pinned read-only, so read-only and
  * file-backed mappings work, and the kfuncs refuse to write it (-EACCES). Other
  * user buffers must be writable, and not a shared mapping of a file other than
