@@ -44,6 +44,12 @@ static void exp1(struct fz_req *r, int32_t v)
 	r->nexp = 1;
 }
 
+/* What a program's negative result completes with (uapi.h: the errno range). */
+static int32_t completed_as(int32_t err)
+{
+	return err < -IORING_BPF_MAX_ERRNO ? -EINVAL : err;
+}
+
 static void also(struct fz_req *r, int32_t v)
 {
 	if (r->nexp < FZ_MAX_EXP)
@@ -653,7 +659,7 @@ static void bpf_plain(struct gen *g)
 
 		r = bpf_req(g, FZ_SLOT_MAIN, KT_MODE_RET, "issue returns an error");
 		r->args[0] = (uint64_t)(int64_t)e;
-		exp1(r, e < -511 ? -EINVAL : e);
+		exp1(r, completed_as(e));
 		break;
 	}
 	case 6:
@@ -671,7 +677,7 @@ static void bpf_plain(struct gen *g)
 
 		r = bpf_req(g, FZ_SLOT_MAIN, KT_MODE_RESULT, "negative result");
 		r->args[0] = (uint64_t)(uint32_t)e;
-		exp1(r, e < -511 ? -EINVAL : e);
+		exp1(r, completed_as(e));
 		break;
 	}
 	case 9:
